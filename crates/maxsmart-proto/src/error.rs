@@ -1,0 +1,200 @@
+//! Error types: one enum per concern.
+
+use alloc::string::String;
+
+/// A device reply that could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The reply held no bytes at all.
+    #[error("reply is empty")]
+    Empty,
+    /// The reply is not a JSON document.
+    #[error("reply is not valid JSON ({reason}): {excerpt}")]
+    InvalidJson {
+        /// The JSON parser's description of the problem.
+        reason: String,
+        /// The start of the reply, for the log.
+        excerpt: String,
+    },
+    /// A required field is absent or `null`.
+    #[error("field `{field}` is missing")]
+    MissingField {
+        /// The JSON path of the field, such as `data.switch`.
+        field: &'static str,
+    },
+    /// A field holds a value of the wrong type or out of range.
+    #[error("field `{field}` has invalid value {value}, expected {expected}")]
+    InvalidValue {
+        /// The JSON path of the field.
+        field: &'static str,
+        /// The offending value as JSON text, cut to a readable length.
+        value: String,
+        /// What the field should hold.
+        expected: &'static str,
+    },
+    /// A request names a command number this crate does not know.
+    #[error("command {command} is unknown")]
+    UnknownCommand {
+        /// The command number from the request.
+        command: u16,
+    },
+    /// The reply answers another command than the one sent.
+    #[error("reply is for command {actual}, expected a reply to command {expected}")]
+    UnexpectedResponse {
+        /// The command that was sent.
+        expected: u16,
+        /// The command number in the reply's `response` field.
+        actual: u16,
+    },
+}
+
+/// A reply in which the device reports that it did not carry out the command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("device rejected command {command} with code {code}")]
+pub struct DeviceError {
+    /// The command the device rejected.
+    pub command: u16,
+    /// The code from the reply: 400 for a failure, anything else is undocumented.
+    pub code: u16,
+}
+
+/// An argument rejected before anything was sent to the device.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InvalidArgument {
+    /// A port number outside `1..=port_count`.
+    #[error(
+        "port {port} is out of range for a device with {port_count} port(s); use 1 to {port_count}"
+    )]
+    PortOutOfRange {
+        /// The requested port.
+        port: u8,
+        /// The number of ports the device has.
+        port_count: u8,
+    },
+    /// A name longer than the device accepts.
+    #[error("name {name:?} has {length} characters, the device accepts at most {max}")]
+    NameTooLong {
+        /// The rejected name.
+        name: String,
+        /// Its length in characters.
+        length: usize,
+        /// The maximum length in characters.
+        max: usize,
+    },
+    /// A name the device cannot store.
+    #[error("name {name:?} is invalid: {reason}")]
+    InvalidName {
+        /// The rejected name.
+        name: String,
+        /// Why it is rejected.
+        reason: &'static str,
+    },
+    /// A value outside the range a command accepts.
+    #[error("{field} {value} is out of range: {expected}")]
+    OutOfRange {
+        /// The argument's name.
+        field: &'static str,
+        /// The rejected value.
+        value: String,
+        /// The accepted range.
+        expected: &'static str,
+    },
+    /// A value that breaks a rule of the command, such as two master ports.
+    #[error("{field} {value} is invalid, expected {expected}")]
+    InvalidValue {
+        /// The argument's name.
+        field: &'static str,
+        /// The rejected value.
+        value: String,
+        /// What the argument must satisfy.
+        expected: &'static str,
+    },
+    /// A serial number that is not 16 printable ASCII characters.
+    #[error("serial number {serial:?} is invalid: expected three letters and thirteen digits")]
+    InvalidSerial {
+        /// The rejected serial number.
+        serial: String,
+    },
+}
+
+/// The operation is not available on this device's firmware or protocol.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} is not supported by firmware {firmware}")]
+pub struct Unsupported {
+    /// The operation that was requested, such as `rename`.
+    pub operation: &'static str,
+    /// The firmware version, or `unknown`.
+    pub firmware: String,
+}
+
+/// How an operation driven by a state machine failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OperationError {
+    /// No valid reply arrived within the timeout, after every retry.
+    #[error("command {command} timed out after {attempts} attempt(s)")]
+    Timeout {
+        /// The command that went unanswered.
+        command: u16,
+        /// How many times it was sent.
+        attempts: u32,
+    },
+    /// The transport failed on the last attempt (connection refused, reset, closed early).
+    #[error("command {command} failed after {attempts} attempt(s): {failure}")]
+    Transport {
+        /// The command being sent.
+        command: u16,
+        /// How many times it was sent.
+        attempts: u32,
+        /// What the transport reported.
+        failure: crate::machine::TransportFailure,
+    },
+    /// The device answered with a failure code.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+    /// The reply could not be decoded.
+    #[error("invalid reply to command {command}: {source}")]
+    InvalidReply {
+        /// The command that was sent.
+        command: u16,
+        /// What was wrong with the reply.
+        source: ParseError,
+    },
+    /// The argument was rejected before sending.
+    #[error(transparent)]
+    InvalidArgument(#[from] InvalidArgument),
+    /// The firmware does not offer the operation.
+    #[error(transparent)]
+    Unsupported(#[from] Unsupported),
+    /// A switch command was acknowledged but the state read back did not change.
+    #[error("port {port} did not turn {} after {checks} check(s)", if *.on { "on" } else { "off" })]
+    StateUnchanged {
+        /// The port that was switched; 0 means every port.
+        port: u8,
+        /// The state that was requested.
+        on: bool,
+        /// How many times the state was read back.
+        checks: u32,
+    },
+    /// Nothing on the network answered a discovery or detection probe.
+    #[error("no device answered at {address}")]
+    NoDevice {
+        /// The probed address.
+        address: core::net::SocketAddr,
+    },
+}
+
+impl OperationError {
+    /// Returns whether repeating the whole operation later could succeed.
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self,
+            OperationError::Timeout { .. }
+                | OperationError::Transport { .. }
+                | OperationError::StateUnchanged { .. }
+                | OperationError::NoDevice { .. }
+        )
+    }
+}

@@ -1,0 +1,282 @@
+//! The HTTP request target and the `{response, code, data}` reply envelope.
+//!
+//! Devices on firmware 1.x, 2.11 and 3.x answer `GET /?cmd=N&json=<arguments>` on TCP port
+//! 80. The arguments are a JSON object, percent-encoded so that no byte of a port name can
+//! end the parameter or add another one. The reply is always HTTP status 200, usually
+//! labelled `text/plain`; success or failure is in the body's `code` field.
+
+use alloc::string::String;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::{DeviceError, ParseError};
+use crate::json;
+
+/// The TCP port on which devices serve HTTP.
+pub const HTTP_PORT: u16 = 80;
+
+/// The `code` value of a successful reply.
+pub const CODE_OK: u16 = 200;
+
+/// Every byte outside the RFC 3986 unreserved set is escaped, spaces as `%20`.
+const JSON_ARGUMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// One HTTP command: its number and its JSON arguments.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpRequest {
+    /// The command number, such as 511.
+    pub command: u16,
+    /// The JSON text of the arguments, unescaped; `None` sends no `json` parameter.
+    pub arguments: Option<String>,
+}
+
+impl HttpRequest {
+    /// Creates a request without arguments.
+    pub fn bare(command: u16) -> Self {
+        HttpRequest {
+            command,
+            arguments: None,
+        }
+    }
+
+    /// Creates a request whose arguments are `arguments` serialized as compact JSON.
+    ///
+    /// Struct fields keep their declaration order on the wire.
+    pub fn new<T: Serialize + ?Sized>(command: u16, arguments: &T) -> Self {
+        HttpRequest {
+            command,
+            arguments: Some(to_json(arguments)),
+        }
+    }
+
+    /// Returns the request target, path and query, to send with `GET`.
+    ///
+    /// ```
+    /// use maxsmart_proto::http::HttpRequest;
+    /// use serde_json::json;
+    ///
+    /// let request = HttpRequest::new(200, &json!({"port": 1, "state": 1}));
+    /// assert_eq!(request.target(), "/?cmd=200&json=%7B%22port%22%3A1%2C%22state%22%3A1%7D");
+    /// assert_eq!(HttpRequest::bare(511).target(), "/?cmd=511");
+    /// ```
+    pub fn target(&self) -> String {
+        let mut target = alloc::format!("/?cmd={}", self.command);
+        if let Some(arguments) = &self.arguments {
+            target.push_str("&json=");
+            target.extend(utf8_percent_encode(arguments, JSON_ARGUMENT));
+        }
+        target
+    }
+}
+
+/// Serializes command arguments as compact JSON.
+pub(crate) fn to_json<T: Serialize + ?Sized>(arguments: &T) -> String {
+    // Argument types are plain structs, maps with string keys and JSON values, which
+    // serde_json always serializes.
+    serde_json::to_string(arguments).expect("command arguments serialize to JSON")
+}
+
+/// A decoded reply envelope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The command the reply belongs to.
+    pub response: u16,
+    /// 200 for success, 400 for failure.
+    pub code: u16,
+    /// The command-specific payload, absent for acknowledgements.
+    pub data: Option<Value>,
+}
+
+impl Envelope {
+    /// Checks the envelope against the command that was sent and returns its `data`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`ReplyError::Parse`] when `response` names another command and
+    /// [`ReplyError::Device`] when `code` is not 200.
+    pub fn into_data(self, command: u16) -> Result<Option<Value>, ReplyError> {
+        if self.response != command {
+            return Err(ReplyError::Parse(ParseError::UnexpectedResponse {
+                expected: command,
+                actual: self.response,
+            }));
+        }
+        if self.code != CODE_OK {
+            return Err(ReplyError::Device(DeviceError {
+                command,
+                code: self.code,
+            }));
+        }
+        Ok(self.data)
+    }
+}
+
+/// Why a reply did not yield data.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyError {
+    /// The reply could not be decoded or answers another command.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// The device reported a failure code.
+    #[error(transparent)]
+    Device(#[from] DeviceError),
+}
+
+/// Parses a reply envelope from an HTTP body or a V3 datagram without its prefix.
+///
+/// Numbers sent as strings are accepted. A missing `code` is read as 200 because discovery
+/// replies and some acknowledgements omit it.
+///
+/// # Errors
+///
+/// Returns [`ParseError`] for an empty body, invalid JSON, a body that is not an object or a
+/// missing `response`.
+pub fn parse_envelope(body: &[u8]) -> Result<Envelope, ParseError> {
+    envelope_from_document(json::parse_document(body)?)
+}
+
+/// Reads the envelope fields from a parsed JSON document.
+pub(crate) fn envelope_from_document(document: Value) -> Result<Envelope, ParseError> {
+    let Value::Object(mut object) = document else {
+        return Err(json::invalid("reply", &document, "a JSON object"));
+    };
+    let response = match object.get("response") {
+        None | Some(Value::Null) => return Err(ParseError::MissingField { field: "response" }),
+        Some(value) => json::read_u16(value, "response")?,
+    };
+    let code = match object.get("code") {
+        None | Some(Value::Null) => CODE_OK,
+        Some(value) => json::read_u16(value, "code")?,
+    };
+    let data = match object.remove("data") {
+        None | Some(Value::Null) => None,
+        Some(data) => Some(data),
+    };
+    Ok(Envelope {
+        response,
+        code,
+        data,
+    })
+}
+
+/// Parses an HTTP body and checks it against `command`, returning the reply's `data`.
+///
+/// # Errors
+///
+/// Returns [`ReplyError`] as [`parse_envelope`] and [`Envelope::into_data`] do.
+pub fn parse_reply(body: &[u8], command: u16) -> Result<Option<Value>, ReplyError> {
+    parse_envelope(body)?.into_data(command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn status_query_has_no_json_parameter() {
+        let target = HttpRequest::bare(511).target();
+        assert_eq!(target.as_bytes(), fixture!("requests/http-511-no-json.txt"));
+    }
+
+    #[test]
+    fn switch_all_on_matches_fully_encoded_capture() {
+        let request = HttpRequest::new(200, &json!({"port": 0, "state": 1}));
+        assert_eq!(
+            request.target().as_bytes(),
+            fixture!("requests/http-200-fully-encoded.txt")
+        );
+    }
+
+    #[test]
+    fn statistics_request_matches_capture() {
+        let request = HttpRequest::new(510, &json!({"type": 1}));
+        assert_eq!(
+            request.target().as_bytes(),
+            fixture!("requests/http-510-daily.txt")
+        );
+    }
+
+    #[test]
+    fn hostile_name_cannot_add_a_parameter() {
+        let request = HttpRequest::new(201, &json!({"port": 1, "name": "a&cmd=120#x%y z\"é"}));
+        let target = request.target();
+        let query = target.strip_prefix("/?cmd=201&json=").unwrap();
+        assert!(!query.contains('&'));
+        assert!(!query.contains('#'));
+        assert!(!query.contains('='));
+        assert!(!query.contains(' '));
+        assert!(query.contains("%C3%A9"));
+    }
+
+    #[test]
+    fn strip_511_envelope_parses() {
+        let envelope = parse_envelope(fixture!("v1.30/v1.30-strip-511.json")).unwrap();
+        assert_eq!(envelope.response, 511);
+        assert_eq!(envelope.code, 200);
+        assert_eq!(envelope.data.unwrap()["switch"], json!([0, 1, 0, 1, 1, 0]));
+    }
+
+    #[test]
+    fn acknowledgement_has_no_data() {
+        let data = parse_reply(fixture!("v1.30/ack-200.json"), 200).unwrap();
+        assert_eq!(data, None);
+    }
+
+    #[test]
+    fn code_400_is_a_device_error() {
+        let error = parse_reply(fixture!("other/error-400.json"), 200).unwrap_err();
+        assert_eq!(
+            error,
+            ReplyError::Device(DeviceError {
+                command: 200,
+                code: 400
+            })
+        );
+    }
+
+    #[test]
+    fn mismatched_response_is_rejected() {
+        let error = parse_reply(fixture!("v1.30/ack-201.json"), 200).unwrap_err();
+        assert_eq!(
+            error,
+            ReplyError::Parse(ParseError::UnexpectedResponse {
+                expected: 200,
+                actual: 201
+            })
+        );
+    }
+
+    #[test]
+    fn trailing_comma_is_invalid_json() {
+        let error = parse_envelope(fixture!("other/quirk-trailing-comma-200.txt")).unwrap_err();
+        assert!(matches!(error, ParseError::InvalidJson { .. }));
+    }
+
+    #[test]
+    fn empty_body_is_reported_as_empty() {
+        assert_eq!(parse_envelope(b""), Err(ParseError::Empty));
+    }
+
+    #[test]
+    fn string_numbers_are_accepted() {
+        let envelope = parse_envelope(br#"{"response":"511","code":"200"}"#).unwrap();
+        assert_eq!(envelope.response, 511);
+        assert_eq!(envelope.code, 200);
+    }
+
+    #[test]
+    fn array_body_is_invalid() {
+        let error = parse_envelope(b"[1,2]").unwrap_err();
+        assert!(matches!(
+            error,
+            ParseError::InvalidValue { field: "reply", .. }
+        ));
+    }
+}

@@ -1,0 +1,94 @@
+//! A monotonic timestamp supplied by the caller.
+
+use core::ops::{Add, Sub};
+use core::time::Duration;
+
+/// A point on the caller's monotonic clock, measured from an origin the caller chose.
+///
+/// The state machines compare and add these values but never read a clock. Two instants
+/// are comparable only when they come from the same origin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Instant(Duration);
+
+impl Instant {
+    /// The origin of the caller's clock.
+    pub const ZERO: Instant = Instant(Duration::ZERO);
+
+    /// Creates an instant that lies `elapsed` after the origin.
+    pub const fn from_elapsed(elapsed: Duration) -> Self {
+        Instant(elapsed)
+    }
+
+    /// Converts a standard library instant, measured against `origin`.
+    ///
+    /// Instants earlier than `origin` map to [`Instant::ZERO`].
+    #[cfg(feature = "std")]
+    pub fn from_std(instant: std::time::Instant, origin: std::time::Instant) -> Self {
+        Instant(instant.saturating_duration_since(origin))
+    }
+
+    /// Converts back to a standard library instant, measured against `origin`.
+    #[cfg(feature = "std")]
+    pub fn to_std(self, origin: std::time::Instant) -> std::time::Instant {
+        origin + self.0
+    }
+
+    /// Returns the time elapsed since the origin.
+    pub const fn elapsed(self) -> Duration {
+        self.0
+    }
+
+    /// Returns the time from `earlier` to `self`, or zero when `earlier` is later.
+    pub fn saturating_duration_since(self, earlier: Instant) -> Duration {
+        self.0.saturating_sub(earlier.0)
+    }
+}
+
+impl Add<Duration> for Instant {
+    type Output = Instant;
+
+    fn add(self, rhs: Duration) -> Instant {
+        Instant(self.0.saturating_add(rhs))
+    }
+}
+
+impl Sub<Instant> for Instant {
+    type Output = Duration;
+
+    fn sub(self, rhs: Instant) -> Duration {
+        self.saturating_duration_since(rhs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addition_moves_forward() {
+        let t = Instant::from_elapsed(Duration::from_secs(2)) + Duration::from_millis(500);
+        assert_eq!(t.elapsed(), Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn subtraction_saturates_at_zero() {
+        let early = Instant::from_elapsed(Duration::from_secs(1));
+        let late = Instant::from_elapsed(Duration::from_secs(3));
+        assert_eq!(late - early, Duration::from_secs(2));
+        assert_eq!(early - late, Duration::ZERO);
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a real instant is the input under test"
+    )]
+    fn std_round_trip_keeps_offset() {
+        let origin = std::time::Instant::now();
+        let later = origin + Duration::from_millis(1234);
+        let converted = Instant::from_std(later, origin);
+        assert_eq!(converted.elapsed(), Duration::from_millis(1234));
+        assert_eq!(converted.to_std(origin), later);
+    }
+}

@@ -1,0 +1,188 @@
+//! State machines that decide what to send, when to retry and when to give up.
+//!
+//! Every machine implements [`Operation`], so one small loop in a runtime crate drives them
+//! all:
+//!
+//! 1. Send every [`Transmit`] that [`Operation::poll_transmit`] returns, until it returns
+//!    `None`.
+//! 2. If [`Operation::poll_output`] returns a result, the operation is over.
+//! 3. Otherwise wait for an HTTP response, a datagram or the instant from
+//!    [`Operation::poll_timeout`], whichever comes first, feed it back with
+//!    [`Operation::handle_input`] or [`Operation::handle_timeout`], and go to step 1.
+//!
+//! When a timeout moves an operation past an attempt, HTTP requests still in flight are
+//! stale: the driver may drop them, and the machine ignores their responses.
+
+mod context;
+mod discovery;
+mod exchange;
+mod query;
+mod switch;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::net::SocketAddr;
+use core::time::Duration;
+
+use serde::Serialize;
+
+pub use context::{DeviceContext, Protocol};
+pub use discovery::{DiscoveredDevice, DiscoveryCollector, DiscoveryOptions};
+pub use exchange::Exchange;
+pub use query::Query;
+pub use switch::{Switch, VerifyPolicy};
+
+use crate::error::OperationError;
+use crate::instant::Instant;
+
+/// Something a machine asks the runtime to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Transmit {
+    /// An HTTP `GET` of `target` on a new connection to `to`.
+    Http {
+        /// The device's HTTP address.
+        to: SocketAddr,
+        /// The request target, path and query.
+        target: String,
+    },
+    /// One UDP datagram.
+    Udp {
+        /// The destination; a broadcast address for broadcast discovery.
+        to: SocketAddr,
+        /// The datagram payload.
+        payload: Vec<u8>,
+    },
+}
+
+/// Something the runtime received and feeds back to a machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input<'a> {
+    /// The complete body of an HTTP response from `from`.
+    HttpResponse {
+        /// The address the request went to.
+        from: SocketAddr,
+        /// The response body.
+        body: &'a [u8],
+    },
+    /// An HTTP request to `from` failed before a complete body arrived.
+    HttpFailed {
+        /// The address the request went to.
+        from: SocketAddr,
+        /// What went wrong.
+        failure: TransportFailure,
+    },
+    /// A UDP datagram.
+    Datagram {
+        /// The source address of the datagram.
+        from: SocketAddr,
+        /// The payload.
+        payload: &'a [u8],
+    },
+}
+
+/// Why the transport could not deliver a request or its response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TransportFailure {
+    /// The device refused the TCP connection (firmware 5.x has no HTTP server).
+    ConnectionRefused,
+    /// The connection closed before a complete response arrived.
+    ConnectionClosed,
+    /// The response was not HTTP or its body could not be read.
+    InvalidResponse,
+    /// Sending failed locally (no route, socket error).
+    SendFailed,
+}
+
+impl fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            TransportFailure::ConnectionRefused => "connection refused",
+            TransportFailure::ConnectionClosed => "connection closed before a complete response",
+            TransportFailure::InvalidResponse => "invalid HTTP response",
+            TransportFailure::SendFailed => "sending failed",
+        };
+        f.write_str(text)
+    }
+}
+
+/// Timeouts and retries of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// How long to wait for each attempt's reply.
+    pub timeout: Duration,
+    /// How many times to send the request in all, at least 1.
+    pub attempts: u32,
+    /// The pause before the first retry; each later pause doubles.
+    pub backoff: Duration,
+    /// The longest pause between two attempts.
+    pub max_backoff: Duration,
+}
+
+impl RetryPolicy {
+    /// Returns the pause after attempt number `attempt` (1 for the first) failed.
+    pub fn backoff_after(&self, attempt: u32) -> Duration {
+        let doublings = attempt.saturating_sub(1).min(16);
+        self.backoff
+            .saturating_mul(1 << doublings)
+            .min(self.max_backoff)
+    }
+}
+
+impl Default for RetryPolicy {
+    /// Returns 5 s per attempt, 3 attempts, pauses of 0.5 s then 1 s.
+    fn default() -> Self {
+        RetryPolicy {
+            timeout: Duration::from_secs(5),
+            attempts: 3,
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(4),
+        }
+    }
+}
+
+/// A request-reply operation driven by a runtime. See the [module docs](self) for the loop.
+pub trait Operation {
+    /// What the operation yields on success.
+    type Output;
+
+    /// Returns the next message to send, or `None` when nothing is to be sent now.
+    #[must_use]
+    fn poll_transmit(&mut self, now: Instant) -> Option<Transmit>;
+
+    /// Feeds a response, a failure or a datagram.
+    fn handle_input(&mut self, now: Instant, input: Input<'_>);
+
+    /// Tells the machine that the instant from [`Operation::poll_timeout`] has passed.
+    fn handle_timeout(&mut self, now: Instant);
+
+    /// Returns when [`Operation::handle_timeout`] is due, or `None` when the operation is over.
+    #[must_use]
+    fn poll_timeout(&self) -> Option<Instant>;
+
+    /// Returns the result once, when the operation is over.
+    #[must_use]
+    fn poll_output(&mut self) -> Option<Result<Self::Output, OperationError>>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_the_maximum() {
+        let policy = RetryPolicy {
+            timeout: Duration::from_secs(1),
+            attempts: 6,
+            backoff: Duration::from_millis(500),
+            max_backoff: Duration::from_secs(3),
+        };
+        assert_eq!(policy.backoff_after(1), Duration::from_millis(500));
+        assert_eq!(policy.backoff_after(2), Duration::from_secs(1));
+        assert_eq!(policy.backoff_after(3), Duration::from_secs(2));
+        assert_eq!(policy.backoff_after(4), Duration::from_secs(3));
+        assert_eq!(policy.backoff_after(40), Duration::from_secs(3));
+    }
+}

@@ -1,0 +1,193 @@
+//! Running simulated device: binds the sockets, runs the tasks and exposes state and log.
+
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::SimConfig;
+use crate::fault::Faults;
+use crate::log::LogEntry;
+use crate::model::{DeviceModel, StateError};
+use crate::profile::Profile;
+use crate::server::{self, Shared};
+
+/// A simulated device serving HTTP and UDP on loopback sockets.
+///
+/// Dropping the handle signals the tasks to stop, but only [`SimDevice::stop`] waits until the
+/// sockets are closed.
+#[derive(Debug)]
+pub struct SimDevice {
+    profile: Profile,
+    http_addr: Option<SocketAddr>,
+    udp_addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl SimDevice {
+    /// Binds the device's sockets and starts serving.
+    ///
+    /// A profile without HTTP (firmware 5.11) binds no TCP socket, so connections to its
+    /// address are refused as on the real device.
+    ///
+    /// # Errors
+    ///
+    /// Returns `InvalidInput` for an address outside the loopback range (unless allowed in the
+    /// configuration) and any error of binding the sockets.
+    pub async fn start(config: SimConfig) -> io::Result<SimDevice> {
+        check_address(&config, config.udp_addr)?;
+        if config.profile.has_http() {
+            check_address(&config, config.http_addr)?;
+        }
+
+        let udp = Arc::new(UdpSocket::bind(config.udp_addr).await?);
+        let udp_addr = udp.local_addr()?;
+        let listener = if config.profile.has_http() {
+            Some(TcpListener::bind(config.http_addr).await?)
+        } else {
+            None
+        };
+        let http_addr = listener.as_ref().map(TcpListener::local_addr).transpose()?;
+
+        let now = Timestamp::now();
+        let mut model = DeviceModel::new(config.profile, &config.serial, config.seed, now);
+        if let Some(clock) = config.clock {
+            model.set_clock(now, clock);
+        }
+        for (index, on) in config.switches.iter().flatten().enumerate() {
+            // Entries past the port count are documented as ignored.
+            let _ = model.set_switch(now, index + 1, *on);
+        }
+        let shared = Arc::new(Shared::new(model, config.faults, config.log_sink, now));
+
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let mut tasks = vec![tokio::spawn(server::udp::serve(
+            udp,
+            Arc::clone(&shared),
+            shutdown_rx.clone(),
+        ))];
+        if let (Some(listener), Some(addr)) = (listener, http_addr) {
+            tasks.push(tokio::spawn(server::http::serve(
+                listener,
+                addr,
+                Arc::clone(&shared),
+                shutdown_rx,
+            )));
+        }
+        tracing::info!(
+            profile = %config.profile,
+            serial = %config.serial,
+            http = ?http_addr,
+            udp = %udp_addr,
+            "simulated device started"
+        );
+        Ok(SimDevice {
+            profile: config.profile,
+            http_addr,
+            udp_addr,
+            shared,
+            shutdown,
+            tasks,
+        })
+    }
+
+    /// Returns the profile.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// Returns the bound HTTP address, or `None` for a profile without HTTP.
+    pub fn http_addr(&self) -> Option<SocketAddr> {
+        self.http_addr
+    }
+
+    /// Returns the bound UDP address for discovery and V3.
+    pub fn udp_addr(&self) -> SocketAddr {
+        self.udp_addr
+    }
+
+    /// Returns the serial number.
+    pub fn serial(&self) -> String {
+        self.shared.serial.clone()
+    }
+
+    /// Returns every request received so far (at most the newest 100 000), oldest first.
+    pub fn requests(&self) -> Vec<LogEntry> {
+        self.shared.requests()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.shared.clear_requests();
+    }
+
+    /// Returns the faults currently injected.
+    pub fn faults(&self) -> Faults {
+        self.shared.current_faults()
+    }
+
+    /// Replaces the injected faults; requests received from now on see the new set.
+    pub fn set_faults(&self, faults: Faults) {
+        self.shared.faults.send_replace(faults);
+    }
+
+    /// Runs `action` on the device model with the current time, for reading or changing state
+    /// beyond the shortcuts below.
+    pub fn with_state<R>(&self, action: impl FnOnce(&mut DeviceModel, Timestamp) -> R) -> R {
+        let now = self.shared.now();
+        let mut model = self.shared.model();
+        model.advance(now);
+        action(&mut model, now)
+    }
+
+    /// Switches port `port` (1-based) on or off, as the button on the device would.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`StateError::PortOutOfRange`] when the device has no such port.
+    pub fn set_switch(&self, port: usize, on: bool) -> Result<(), StateError> {
+        self.with_state(|model, now| model.set_switch(now, port, on))
+    }
+
+    /// Returns the switch state of every port, port 1 first.
+    pub fn switch_states(&self) -> Vec<bool> {
+        self.with_state(|model, _| model.switch_states())
+    }
+
+    /// Stops every task of the device and waits until its sockets are closed.
+    pub async fn stop(mut self) {
+        self.shutdown.send_replace(true);
+        for task in self.tasks.drain(..) {
+            if let Err(error) = task.await {
+                tracing::warn!(serial = %self.shared.serial, %error, "device task failed");
+            }
+        }
+        tracing::info!(serial = %self.shared.serial, "simulated device stopped");
+    }
+}
+
+impl Drop for SimDevice {
+    fn drop(&mut self) {
+        self.shutdown.send_replace(true);
+    }
+}
+
+/// Rejects `addr` unless it is a loopback address or the configuration allows others.
+fn check_address(config: &SimConfig, addr: SocketAddr) -> io::Result<()> {
+    if addr.ip().is_loopback() || config.allow_non_loopback {
+        return Ok(());
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!(
+            "address {addr} is not a loopback address; use 127.0.0.0/8 or ::1, or allow \
+             non-loopback addresses explicitly"
+        ),
+    ))
+}

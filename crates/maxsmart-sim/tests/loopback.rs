@@ -1,0 +1,143 @@
+//! Integration tests over real loopback sockets, with plain tokio TCP and UDP as the client.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use maxsmart_sim::{Profile, RequestKind, RequestResult, SimConfig, SimDevice, Transport};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpStream, UdpSocket};
+use tokio::time::timeout;
+
+const LIMIT: Duration = Duration::from_secs(5);
+
+/// Sends one raw HTTP GET and returns the whole response (head and body) once the server closes.
+async fn http_get(addr: SocketAddr, target: &str) -> String {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = String::new();
+    timeout(LIMIT, stream.read_to_string(&mut response))
+        .await
+        .expect("server closes the connection")
+        .expect("read");
+    response
+}
+
+/// Returns the JSON body of an HTTP response.
+fn body_json(response: &str) -> Value {
+    let (_, body) = response.split_once("\r\n\r\n").expect("head and body");
+    serde_json::from_str(body).unwrap_or_else(|error| panic!("{body}: {error}"))
+}
+
+/// Sends one datagram from a fresh socket and returns the reply text.
+async fn udp_request(addr: SocketAddr, payload: &str) -> String {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
+    socket
+        .send_to(payload.as_bytes(), addr)
+        .await
+        .expect("send");
+    let mut buffer = [0u8; 2048];
+    let (length, from) = timeout(LIMIT, socket.recv_from(&mut buffer))
+        .await
+        .expect("reply within the limit")
+        .expect("receive");
+    assert_eq!(from, addr, "reply comes from the device port");
+    String::from_utf8(buffer[..length].to_vec()).expect("UTF-8 reply")
+}
+
+#[tokio::test]
+async fn strip130_switch_and_status_over_http() {
+    let device = SimDevice::start(SimConfig::new(Profile::Strip130))
+        .await
+        .unwrap();
+    let addr = device.http_addr().unwrap();
+    assert!(addr.ip().is_loopback());
+    assert_ne!(addr.port(), 0);
+
+    let response = http_get(addr, "/?cmd=511").await;
+    assert!(response.starts_with("HTTP/1.1 200 OK\r\n"), "{response}");
+    assert!(
+        response.contains("Content-Type: text/plain\r\n"),
+        "{response}"
+    );
+    assert!(response.contains("Connection: close\r\n"), "{response}");
+    let status = body_json(&response);
+    assert_eq!(status["response"], 511);
+    assert_eq!(
+        status["data"]["switch"],
+        serde_json::json!([0, 0, 0, 0, 0, 0])
+    );
+
+    let target = "/?cmd=200&json=%7B%22sn%22:%22SWP6000000000001%22,%22port%22:5,%22state%22:1%7D";
+    let ack = body_json(&http_get(addr, target).await);
+    assert_eq!(ack, serde_json::json!({"response": 200, "code": 200}));
+    assert_eq!(
+        device.switch_states(),
+        [false, false, false, false, true, false]
+    );
+
+    let status = body_json(&http_get(addr, "/?cmd=511").await);
+    let watt: f64 = status["data"]["watt"][4].as_str().unwrap().parse().unwrap();
+    assert!(watt > 0.0, "port 5 draws power: {status}");
+    assert_eq!(status["data"]["watt"][0], "0.00");
+    assert_eq!(status["data"]["switch"][4], 1);
+
+    let rejected = body_json(&http_get(addr, &target.replace("port%22:5", "port%22:7")).await);
+    assert_eq!(rejected["code"], 400);
+
+    let log = device.requests();
+    assert_eq!(log.len(), 4);
+    assert_eq!(log[1].transport, Transport::Http);
+    assert_eq!(log[1].kind, RequestKind::Http);
+    assert_eq!(log[1].cmd, Some(200));
+    assert_eq!(log[1].args["port"], 5);
+    assert_eq!(log[1].raw, target);
+    assert_eq!(log[1].result, RequestResult::Ok);
+    assert_eq!(log[3].result, RequestResult::Error);
+
+    device.stop().await;
+}
+
+#[tokio::test]
+async fn strip130_discovery_over_udp() {
+    let device = SimDevice::start(SimConfig::new(Profile::Strip130))
+        .await
+        .unwrap();
+    let addr = device.udp_addr();
+
+    let reply = udp_request(addr, "00dv=all;").await;
+    let fixture =
+        include_str!("../../maxsmart-proto/tests/fixtures/v1.30/v1.30-strip-discovery.json");
+    assert_eq!(reply, fixture);
+
+    let reply: Value =
+        serde_json::from_str(&udp_request(addr, "00dv=all,2018-10-07,10:48:42,13;").await).unwrap();
+    assert_eq!(reply["data"]["sn"], "SWP6000000000001");
+    let clock = body_json(&http_get(device.http_addr().unwrap(), "/?cmd=502").await);
+    let time = clock["data"]["time"].as_str().unwrap();
+    assert!(time.starts_with("2018-10-07,10:48:"), "{time}");
+
+    let log = device.requests();
+    assert_eq!(log[0].transport, Transport::Udp);
+    assert_eq!(log[0].kind, RequestKind::Discovery);
+    assert_eq!(log[0].raw, "00dv=all;");
+    assert_eq!(log[0].cmd, None);
+
+    device.stop().await;
+}
+
+#[tokio::test]
+async fn stop_frees_the_sockets() {
+    let device = SimDevice::start(SimConfig::new(Profile::Strip130))
+        .await
+        .unwrap();
+    let http_addr = device.http_addr().unwrap();
+    let udp_addr = device.udp_addr();
+    device.stop().await;
+
+    let refused = TcpStream::connect(http_addr).await;
+    assert!(refused.is_err(), "HTTP port still open after stop");
+    let rebound = UdpSocket::bind(udp_addr).await;
+    assert!(rebound.is_ok(), "UDP port still bound after stop");
+}
