@@ -1,0 +1,233 @@
+//! Scenario tests: protocol state machines against simulated device models, in memory,
+//! under a virtual clock.
+
+#[path = "scenario/virtual_net.rs"]
+mod virtual_net;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use maxsmart_proto::machine::{
+    DeviceContext, DiscoveryCollector, DiscoveryOptions, Protocol, RetryPolicy, Transmit,
+    TransportFailure,
+};
+use maxsmart_proto::port::PortSelector;
+use maxsmart_proto::status::WattFormat;
+use maxsmart_proto::{DeviceError, Instant, OperationError};
+use maxsmart_sim::{Faults, Profile};
+use virtual_net::VirtualNet;
+
+fn context(net: &VirtualNet, index: usize, protocol: Protocol) -> DeviceContext {
+    let device = &net.devices[index];
+    let mut context = DeviceContext::new(device.http.ip());
+    context.protocol = protocol;
+    context.serial = Some(device.model.serial().to_owned());
+    context.port_count = Some(u8::try_from(device.model.port_count()).unwrap());
+    context.retry = RetryPolicy {
+        timeout: Duration::from_secs(2),
+        attempts: 4,
+        backoff: Duration::from_millis(250),
+        max_backoff: Duration::from_secs(2),
+    };
+    context
+}
+
+fn udp_sends(net: &VirtualNet) -> usize {
+    net.sent
+        .iter()
+        .filter(|t| matches!(t, Transmit::Udp { .. }))
+        .count()
+}
+
+#[test]
+fn strip_130_switch_is_verified_over_http() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip130, 2, Faults::none());
+    let context = context(&net, strip, Protocol::Http);
+    let status = net
+        .run(context.switch(PortSelector::One(3), true).unwrap())
+        .unwrap();
+    assert!(status.ports[2].on);
+    assert!(status.ports[2].watts.unwrap() > 0.0);
+    assert_eq!(status.watt_format, WattFormat::Watts);
+    assert_eq!(net.devices[strip].model.switch_states()[2], true);
+}
+
+#[test]
+fn strip_211_reads_milliwatts_over_http() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip211, 3, Faults::none());
+    let wall_clock = net.wall_clock();
+    net.devices[strip]
+        .model
+        .set_switch(wall_clock, 1, true)
+        .unwrap();
+    let status = net
+        .run(context(&net, strip, Protocol::Http).read_status())
+        .unwrap();
+    assert_eq!(status.watt_format, WattFormat::Milliwatts);
+    let expected = net.devices[strip].model.loads()[0];
+    let watts = status.ports[0].watts.unwrap();
+    assert!(watts > 0.0);
+    assert!(
+        (watts - expected).abs() < expected * 0.2,
+        "{watts} vs load {expected}"
+    );
+}
+
+#[test]
+fn strip_511_answers_v3_but_refuses_http() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip511, 4, Faults::none());
+    let error = net
+        .run(context(&net, strip, Protocol::Http).read_status())
+        .unwrap_err();
+    assert_eq!(
+        error,
+        OperationError::Transport {
+            command: 511,
+            attempts: 4,
+            failure: TransportFailure::ConnectionRefused
+        }
+    );
+    let status = net
+        .run(context(&net, strip, Protocol::UdpV3).read_status())
+        .unwrap();
+    assert_eq!(status.port_count(), 6);
+    assert_eq!(status.watt_format, WattFormat::Milliwatts);
+}
+
+#[test]
+fn v3_switch_survives_thirty_percent_loss() {
+    let mut net = VirtualNet::new();
+    let faults = Faults::none().drop_probability(0.3);
+    let strip = net.add(Profile::Strip511, 5, faults);
+    let mut context = context(&net, strip, Protocol::UdpV3);
+    context.retry.attempts = 8;
+    for port in 1..=6 {
+        let status = net
+            .run(context.switch(PortSelector::One(port), true).unwrap())
+            .unwrap();
+        assert!(status.port(port).unwrap().on, "port {port}");
+    }
+    assert_eq!(net.devices[strip].model.switch_states(), [true; 6]);
+    assert!(
+        udp_sends(&net) > 12,
+        "loss forced retries: {} sends",
+        udp_sends(&net)
+    );
+}
+
+#[test]
+fn silence_times_out_after_every_attempt() {
+    let mut net = VirtualNet::new();
+    let faults = Faults::none().drop_every(1);
+    let strip = net.add(Profile::Strip511, 6, faults);
+    let context = context(&net, strip, Protocol::UdpV3);
+    let error = net.run(context.read_status()).unwrap_err();
+    assert_eq!(
+        error,
+        OperationError::Timeout {
+            command: 90,
+            attempts: 4
+        }
+    );
+    // Four 2 s waits and pauses of 0.25, 0.5 and 1 s between them.
+    assert_eq!(net.now, Instant::from_elapsed(Duration::from_millis(9750)));
+    assert_eq!(udp_sends(&net), 4);
+}
+
+#[test]
+fn late_replies_still_answer_a_retried_request() {
+    let mut net = VirtualNet::new();
+    let faults = Faults::none().late_datagrams(Duration::from_millis(2500));
+    let strip = net.add(Profile::Strip511, 7, faults);
+    let status = net
+        .run(context(&net, strip, Protocol::UdpV3).read_status())
+        .unwrap();
+    assert_eq!(status.port_count(), 6);
+    assert_eq!(
+        udp_sends(&net),
+        2,
+        "the first reply arrived after the first timeout"
+    );
+}
+
+#[test]
+fn duplicate_replies_do_not_confuse_switching() {
+    let mut net = VirtualNet::new();
+    let faults = Faults::none().duplicate_datagrams();
+    let strip = net.add(Profile::Strip511, 8, faults);
+    let context = context(&net, strip, Protocol::UdpV3);
+    let on = net
+        .run(context.switch(PortSelector::One(2), true).unwrap())
+        .unwrap();
+    assert!(on.ports[1].on);
+    let off = net
+        .run(context.switch(PortSelector::One(2), false).unwrap())
+        .unwrap();
+    assert!(!off.ports[1].on);
+    assert_eq!(off.ports[1].watts, Some(0.0));
+}
+
+#[test]
+fn code_400_is_not_retried() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip130, 9, Faults::none().always_400());
+    let context = context(&net, strip, Protocol::Http);
+    let error = net
+        .run(context.switch(PortSelector::All, true).unwrap())
+        .unwrap_err();
+    assert_eq!(
+        error,
+        OperationError::Device(DeviceError {
+            command: 200,
+            code: 400
+        })
+    );
+    assert_eq!(net.sent.len(), 1);
+    assert_eq!(net.devices[strip].model.switch_states(), [false; 6]);
+}
+
+#[test]
+fn plug_has_one_port_and_rejects_port_two() {
+    let mut net = VirtualNet::new();
+    let plug = net.add(Profile::Plug130, 10, Faults::none());
+    let mut context = context(&net, plug, Protocol::Http);
+    let status = net.run(context.read_status()).unwrap();
+    assert_eq!(status.port_count(), 1);
+    context.learn_from_status(&status);
+    assert!(context.switch(PortSelector::One(2), true).is_err());
+    let status = net
+        .run(context.switch(PortSelector::One(1), true).unwrap())
+        .unwrap();
+    assert!(status.ports[0].on);
+}
+
+#[test]
+fn discovery_collects_each_device_once() {
+    let mut net = VirtualNet::new();
+    net.add(Profile::Strip130, 11, Faults::none());
+    net.add(Profile::Plug130, 12, Faults::none().duplicate_datagrams());
+    net.add(Profile::Strip511, 13, Faults::none());
+    let broadcast: SocketAddr = "255.255.255.255:8888".parse().unwrap();
+    let collector = DiscoveryCollector::new(vec![broadcast], DiscoveryOptions::default());
+    let found = net.run(collector).unwrap();
+    let mut serials: Vec<&str> = found.iter().map(|d| d.reply.serial.as_str()).collect();
+    serials.sort_unstable();
+    assert_eq!(serials.len(), 3);
+    assert_eq!(
+        found
+            .iter()
+            .filter(|d| d.reply.port_names.is_some())
+            .count(),
+        1
+    );
+    let plug = found
+        .iter()
+        .find(|d| d.reply.serial.starts_with("SWP1"))
+        .unwrap();
+    assert_eq!(plug.address, "127.0.0.12:8888".parse().unwrap());
+    // Two rounds 0.5 s apart, then a 1.5 s window.
+    assert_eq!(net.now, Instant::from_elapsed(Duration::from_millis(2000)));
+}
