@@ -58,13 +58,13 @@ impl SimConfig {
         config.serial(&format!("{prefix}{family}{:09}", index + 1))
     }
 
-    /// Sets the TCP address of the HTTP server; port 0 picks a free port.
+    /// Sets the TCP address of the HTTP server. Port 0 picks a free port.
     pub fn http_addr(mut self, addr: SocketAddr) -> Self {
         self.http_addr = addr;
         self
     }
 
-    /// Sets the UDP address for discovery and V3; port 0 picks a free port.
+    /// Sets the UDP address for discovery and V3. Port 0 picks a free port.
     pub fn udp_addr(mut self, addr: SocketAddr) -> Self {
         self.udp_addr = addr;
         self
@@ -95,13 +95,13 @@ impl SimConfig {
         self
     }
 
-    /// Sets the device clock at start; by default it starts at the current UTC time.
+    /// Sets the device clock at start. By default it starts at the current UTC time.
     pub fn clock(mut self, value: DateTime) -> Self {
         self.clock = Some(value);
         self
     }
 
-    /// Sets the switch states at start, port 1 first; by default every port is off. Extra
+    /// Sets the switch states at start, port 1 first. By default every port is off. Extra
     /// entries are ignored and missing ones stay off.
     pub fn switches(mut self, states: &[bool]) -> Self {
         self.switches = Some(states.to_vec());

@@ -132,7 +132,7 @@ impl SimDevice {
         self.shared.current_faults()
     }
 
-    /// Replaces the injected faults; requests received from now on see the new set.
+    /// Replaces the injected faults. Requests received from now on get the new set.
     pub fn set_faults(&self, faults: Faults) {
         self.shared.faults.send_replace(faults);
     }

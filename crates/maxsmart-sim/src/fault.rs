@@ -19,12 +19,12 @@ pub struct Faults {
     pub drop_every: Option<u32>,
     /// Probability from 0.0 to 1.0 of dropping a received datagram, drawn from the device seed.
     pub drop_probability: f64,
-    /// Stays silent, instead of answering `code` 400, on malformed requests and invalid
+    /// Stays silent, instead of replying with `code` 400, on malformed requests and invalid
     /// arguments. HTTP connections stay open without a reply for `silence_hold`.
     pub silent_on_malformed: bool,
     /// How long a silent HTTP connection stays open before the device closes it.
     pub silence_hold: Duration,
-    /// Answers every command with `code` 400 without executing it.
+    /// Replies `code` 400 to every command without executing it.
     pub always_400: bool,
     /// Replaces every reply body with bytes that are not JSON.
     pub malformed_json: bool,
@@ -62,7 +62,7 @@ pub enum Fault {
     SilentOnMalformed,
     /// `silence-hold=DURATION`: how long a silent HTTP connection stays open.
     SilenceHold(Duration),
-    /// `always-400`: answer every command with `code` 400.
+    /// `always-400`: reply `code` 400 to every command.
     Always400,
     /// `malformed-json`: reply bodies that are not JSON.
     MalformedJson,
@@ -105,7 +105,7 @@ pub const FAULT_HELP: &[(&str, &str)] = &[
         "silence-hold=DURATION",
         "keep a silent HTTP connection open this long (default 30s)",
     ),
-    ("always-400", "answer every command with code 400"),
+    ("always-400", "reply code 400 to every command"),
     ("malformed-json", "send reply bodies that are not JSON"),
     ("truncated-json", "cut every reply body in the middle"),
     (
@@ -191,7 +191,7 @@ impl Faults {
         self.with(Fault::SilentOnMalformed)
     }
 
-    /// Answers every command with `code` 400.
+    /// Replies `code` 400 to every command.
     pub fn always_400(self) -> Self {
         self.with(Fault::Always400)
     }
@@ -292,7 +292,7 @@ impl Faults {
 pub struct InvalidFault {
     /// The specification as given.
     pub spec: String,
-    /// What is wrong with it.
+    /// Reason the specification is invalid.
     pub reason: String,
 }
 

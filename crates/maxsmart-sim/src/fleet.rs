@@ -21,7 +21,7 @@ impl Fleet {
     ///
     /// # Errors
     ///
-    /// Returns the first start error; the devices started before it are stopped.
+    /// Returns the first start error, after stopping the devices started before it.
     pub async fn start(configs: impl IntoIterator<Item = SimConfig>) -> io::Result<Fleet> {
         let mut fleet = Fleet::default();
         for config in configs {
@@ -40,7 +40,7 @@ impl Fleet {
     ///
     /// # Errors
     ///
-    /// Returns the first start error; the devices started before it are stopped.
+    /// Returns the first start error, after stopping the devices started before it.
     pub async fn start_profiles(profiles: &[Profile]) -> io::Result<Fleet> {
         Fleet::start(
             profiles
@@ -57,7 +57,7 @@ impl Fleet {
     /// # Errors
     ///
     /// Returns `InvalidInput` when the addresses would leave 127.0.0.0/8, and otherwise the
-    /// first start error; the devices started before it are stopped.
+    /// first start error, after stopping the devices started before it.
     pub async fn start_spread(
         profiles: &[Profile],
         first: Ipv4Addr,

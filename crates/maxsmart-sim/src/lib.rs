@@ -8,8 +8,8 @@
 //! - [`SimDevice`] and [`Fleet`] serve models over real HTTP (hyper) and UDP (tokio) sockets
 //!   bound to loopback addresses, with a request log and run-time fault injection.
 //!
-//! Five firmware profiles are simulated (see [`Profile`]). Each answers only what its family is
-//! known to answer and rejects the rest with `code` 400. Where the public protocol sources are
+//! Five firmware profiles are simulated (see [`Profile`]). Each replies only to the requests its
+//! family is known to handle and rejects the rest with `code` 400. Where the public protocol sources are
 //! silent, the code picks the conservative behaviour and marks it as inferred.
 //!
 //! The simulator decodes requests itself and does not share code with the client crates, so a

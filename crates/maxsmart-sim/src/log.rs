@@ -15,7 +15,7 @@ pub enum Transport {
     Udp,
 }
 
-/// What a request was decoded as.
+/// Kind of a request, as decoded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RequestKind {
@@ -29,7 +29,7 @@ pub enum RequestKind {
     Unknown,
 }
 
-/// What the device did with a request.
+/// Handling result of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RequestResult {
@@ -43,8 +43,8 @@ pub enum RequestResult {
     Dropped,
     /// A fault refused the request, for example a second request on a reused connection.
     Refused,
-    /// The request itself could not be decoded (bad target, bad JSON, unknown datagram); the
-    /// device answered `code` 400 or stayed silent.
+    /// The request itself could not be decoded (bad target, bad JSON, unknown datagram). The
+    /// device replied with `code` 400 or stayed silent.
     Malformed,
 }
 
@@ -59,7 +59,7 @@ pub struct LogEntry {
     pub transport: Transport,
     /// Address of the sender.
     pub peer: SocketAddr,
-    /// What the request was decoded as.
+    /// Kind of request, as decoded.
     pub kind: RequestKind,
     /// Command number, when the request has one.
     pub cmd: Option<u16>,
@@ -67,7 +67,7 @@ pub struct LogEntry {
     pub args: Value,
     /// Request target (HTTP) or datagram text (UDP, invalid UTF-8 replaced).
     pub raw: String,
-    /// What the device did with the request.
+    /// Handling result.
     pub result: RequestResult,
 }
 

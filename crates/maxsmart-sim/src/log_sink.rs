@@ -10,7 +10,7 @@ use crate::log::LogEntry;
 /// Shared JSON-lines writer for request log entries.
 ///
 /// Clones write to the same file. Each entry is written as one line and flushed at once, so a
-/// reader tailing the file sees complete lines.
+/// reader tailing the file gets complete lines.
 #[derive(Debug, Clone)]
 pub struct LogSink {
     file: Arc<Mutex<File>>,

@@ -30,15 +30,17 @@ use ports::Port;
 use schedule::Schedule;
 use stats::Statistics;
 
-/// Longest stretch of simulated time processed in one step. A longer gap (a clock set years
-/// ahead, a test that jumps far) only credits energy for the last part, which is all that the
-/// 12-month statistics window can show.
+pub use http::MAX_NAME_CHARS;
+
+/// Maximum span of simulated time processed by one `advance`. After a longer gap, such as a
+/// clock set years ahead, only the last 400 days are credited with energy, which covers the
+/// 12-month statistics window.
 const MAX_CATCH_UP: SignedDuration = SignedDuration::from_hours(400 * 24);
 
 /// Result of handling one request: the reply to send and the facts to log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    /// What the request was decoded as.
+    /// Kind of request, as decoded.
     pub kind: RequestKind,
     /// Command number, when the request has one.
     pub cmd: Option<u16>,
@@ -46,7 +48,7 @@ pub struct Outcome {
     pub args: Value,
     /// Reply payload, or `None` when the device stays silent.
     pub reply: Option<String>,
-    /// What the device did with the request.
+    /// Handling result: reply sent, silence, drop or decoding failure.
     pub result: RequestResult,
 }
 
@@ -78,7 +80,7 @@ pub struct DeviceModel {
     clock: DeviceClock,
     /// Device time up to which energy and scheduled events have been processed.
     cursor: DateTime,
-    /// Instant of the latest `now` seen, so an earlier `now` cannot rewind the model.
+    /// Latest `now` passed in, so that an earlier `now` cannot rewind the model.
     latest: Timestamp,
     stats: Statistics,
     schedule: Schedule,
@@ -319,7 +321,7 @@ impl DeviceModel {
         self.schedule.clock_changed();
     }
 
-    /// Switches port `port` (1-based; validated by the caller), then applies master/slave.
+    /// Switches port `port` (1-based, validated by the caller), then applies master/slave.
     fn switch(&mut self, port: usize, on: bool) {
         if let Some(state) = port
             .checked_sub(1)
@@ -354,7 +356,7 @@ impl DeviceModel {
 
     /// Restores factory state, as command 120 does: names, switches, settings and statistics.
     ///
-    /// NOTE: inferred. The altery docs say 120 clears all settings and statistics; that the
+    /// NOTE: inferred. The altery docs say 120 clears all settings and statistics. That the
     /// ports end up off is a guess. The clock keeps running.
     fn factory_reset(&mut self) {
         self.device_name = self.profile.default_device_name(&self.identity.serial);

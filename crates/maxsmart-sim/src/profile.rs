@@ -1,11 +1,11 @@
-//! Firmware profiles: what each simulated device family sends and which commands it answers.
+//! Firmware profiles: the replies each simulated device family sends and the commands it handles.
 
 use std::fmt;
 use std::str::FromStr;
 
 /// Firmware family of a simulated device.
 ///
-/// Each profile answers only the requests that public sources show its family answering. Where
+/// Each profile replies only to the requests that public sources show its family handling. Where
 /// the sources are silent the profile picks the conservative behaviour, and the code marks that
 /// choice as inferred.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,10 +135,10 @@ impl Profile {
         self != Profile::Strip511
     }
 
-    /// Returns whether the device answers V3 datagrams (commands 20 and 90).
+    /// Returns whether the device replies to V3 datagrams (commands 20 and 90).
     ///
-    /// Firmware 2.11 answers them "partly" according to the python library README. Whether 1.30
-    /// and 3.49 answer V3 on the LAN is unknown, so those profiles stay silent (inferred).
+    /// Firmware 2.11 handles them "partly" according to the python library README. Whether 1.30
+    /// and 3.49 handle V3 on the LAN is unknown, so those profiles stay silent (inferred).
     pub fn has_v3(self) -> bool {
         matches!(self, Profile::Strip211 | Profile::Strip511)
     }
@@ -166,13 +166,13 @@ impl Profile {
         self == Profile::Strip130
     }
 
-    /// Returns whether the HTTP command `cmd` is answered with a result.
+    /// Returns whether the profile handles the HTTP command `cmd`.
     ///
     /// Commands outside this list get a `code` 400 reply. Only firmware 1.30 is documented for
     /// 120, 124 and 201 to 516. For 2.11 and 3.49 the sources show only 200 and 511 working, so
     /// the simulator rejects everything else there (inferred). 517 has no published reply on
     /// any firmware and is rejected everywhere (inferred).
-    pub fn answers_http(self, cmd: u16) -> bool {
+    pub fn supports_http_command(self, cmd: u16) -> bool {
         match self {
             Profile::Strip130 | Profile::Plug130 => matches!(
                 cmd,
@@ -213,10 +213,10 @@ impl FromStr for Profile {
     type Err = UnknownProfile;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let wanted = text.trim().to_ascii_lowercase();
+        let requested = text.trim().to_ascii_lowercase();
         Profile::all()
             .into_iter()
-            .find(|profile| profile.name() == wanted)
+            .find(|profile| profile.name() == requested)
             .ok_or_else(|| UnknownProfile(text.to_owned()))
     }
 }
@@ -246,11 +246,11 @@ mod tests {
     }
 
     #[test]
-    fn only_130_answers_statistics() {
-        assert!(Profile::Strip130.answers_http(510));
-        assert!(Profile::Plug130.answers_http(510));
-        assert!(!Profile::Strip211.answers_http(510));
-        assert!(!Profile::Strip349.answers_http(201));
-        assert!(!Profile::Strip511.answers_http(511));
+    fn only_130_supports_statistics() {
+        assert!(Profile::Strip130.supports_http_command(510));
+        assert!(Profile::Plug130.supports_http_command(510));
+        assert!(!Profile::Strip211.supports_http_command(510));
+        assert!(!Profile::Strip349.supports_http_command(201));
+        assert!(!Profile::Strip511.supports_http_command(511));
     }
 }

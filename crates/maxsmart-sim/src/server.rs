@@ -1,6 +1,7 @@
 //! State shared by the socket tasks of one device: the model, the faults and the request log.
 
 pub(crate) mod http;
+mod raw_http;
 pub(crate) mod udp;
 
 use std::collections::VecDeque;
@@ -22,7 +23,7 @@ pub(crate) async fn stopped(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
-/// Most log entries kept in memory per device; older ones are dropped first.
+/// Maximum number of log entries kept in memory per device. The oldest are dropped first.
 pub(crate) const MAX_LOG_ENTRIES: usize = 100_000;
 
 /// State of one running device, shared by its tasks and its [`SimDevice`](crate::SimDevice)
@@ -34,13 +35,13 @@ pub(crate) struct Shared {
     pub(crate) faults: watch::Sender<Faults>,
     log: Mutex<VecDeque<LogEntry>>,
     sink: Option<LogSink>,
-    /// Monotonic base of the model's time: the model sees `started_at + elapsed`.
+    /// Monotonic base of the model's time, which reads as `started_at + elapsed`.
     started: Instant,
     started_at: Timestamp,
 }
 
 impl Shared {
-    /// Wraps a model; `started_at` must be the instant the model was created at.
+    /// Wraps a model. `started_at` must be the instant the model was created at.
     pub(crate) fn new(
         model: DeviceModel,
         faults: Faults,

@@ -1,50 +1,12 @@
 //! Integration tests over real loopback sockets, with plain tokio TCP and UDP as the client.
 
-use std::net::SocketAddr;
-use std::time::Duration;
+#[path = "support/client.rs"]
+mod client;
 
+use client::{body_json, http_get, udp_request};
 use maxsmart_sim::{Profile, RequestKind, RequestResult, SimConfig, SimDevice, Transport};
 use serde_json::Value;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpStream, UdpSocket};
-use tokio::time::timeout;
-
-const LIMIT: Duration = Duration::from_secs(5);
-
-/// Sends one raw HTTP GET and returns the whole response (head and body) once the server closes.
-async fn http_get(addr: SocketAddr, target: &str) -> String {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    let request = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\n\r\n");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut response = String::new();
-    timeout(LIMIT, stream.read_to_string(&mut response))
-        .await
-        .expect("server closes the connection")
-        .expect("read");
-    response
-}
-
-/// Returns the JSON body of an HTTP response.
-fn body_json(response: &str) -> Value {
-    let (_, body) = response.split_once("\r\n\r\n").expect("head and body");
-    serde_json::from_str(body).unwrap_or_else(|error| panic!("{body}: {error}"))
-}
-
-/// Sends one datagram from a fresh socket and returns the reply text.
-async fn udp_request(addr: SocketAddr, payload: &str) -> String {
-    let socket = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
-    socket
-        .send_to(payload.as_bytes(), addr)
-        .await
-        .expect("send");
-    let mut buffer = [0u8; 2048];
-    let (length, from) = timeout(LIMIT, socket.recv_from(&mut buffer))
-        .await
-        .expect("reply within the limit")
-        .expect("receive");
-    assert_eq!(from, addr, "reply comes from the device port");
-    String::from_utf8(buffer[..length].to_vec()).expect("UTF-8 reply")
-}
 
 #[tokio::test]
 async fn strip130_switch_and_status_over_http() {

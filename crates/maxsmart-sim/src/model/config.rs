@@ -33,7 +33,7 @@ pub(super) fn set_master_slave(model: &mut DeviceModel, args: &Args) -> CommandR
     Ok(None)
 }
 
-/// Builds the cmd 512 `data` object; an unconfigured device reports every port as not involved
+/// Builds the cmd 512 `data` object. An unconfigured device reports every port as not involved
 /// and `limit` 0 (inferred).
 pub(super) fn master_slave(model: &DeviceModel) -> String {
     let (roles, limit) = match &model.schedule.master {
@@ -117,8 +117,8 @@ pub(super) fn set_price(model: &mut DeviceModel, args: &Args) -> CommandResult {
 
 /// Runs cmd 206: `mode` 0 creates, 1 edits, 2 deletes the rule `id`.
 ///
-/// Create uses the `id` the client sends, as the altery create example carries one; a missing
-/// or zero `id` gets a device-chosen one (inferred). A 13th rule, a duplicate id on create and an
+/// Create uses the `id` the client sends, because the altery create example carries one. A
+/// missing or zero `id` gets a device-chosen one (inferred). A 13th rule, a duplicate id on create and an
 /// unknown id on edit or delete are rejected.
 pub(super) fn edit_rule(model: &mut DeviceModel, args: &Args) -> CommandResult {
     let mode = args::integer(args, "mode", 0..=2)?;
@@ -150,7 +150,8 @@ pub(super) fn edit_rule(model: &mut DeviceModel, args: &Args) -> CommandResult {
     Ok(None)
 }
 
-/// Builds the cmd 516 `data` object. All rules fit on page 0; other pages are empty (inferred).
+/// Builds the cmd 516 `data` object. All rules fit on page 0, so other pages are empty
+/// (inferred).
 pub(super) fn rules(model: &DeviceModel, args: &Args) -> CommandResult {
     let page = args::optional_integer(args, "page", 0..=u64::from(u16::MAX))?.unwrap_or(0);
     let rules: Vec<String> = if page == 0 {
@@ -250,4 +251,277 @@ fn parse_device_time(text: &str) -> Option<DateTime> {
 /// Formats a device time as `yyyy-MM-dd,HH:mm:ss`.
 pub(super) fn format_device_time(value: DateTime) -> String {
     value.strftime("%Y-%m-%d,%H:%M:%S").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::test_support::{at, command, fixture, http, model};
+    use crate::profile::Profile;
+
+    #[test]
+    fn master_slave_round_trips() {
+        let mut strip = model(Profile::Strip130);
+        let fresh = http(&mut strip, at(1), "/?cmd=512");
+        assert_eq!(
+            fresh["data"],
+            json!({"master": [2, 2, 2, 2, 2, 2], "limit": 0})
+        );
+
+        let ack = command(
+            &mut strip,
+            at(2),
+            202,
+            json!({"master": [1, 0, 0, 0, 2, 2], "limit": 0}),
+        );
+        assert_eq!(ack["code"], 200);
+        let reply = http(&mut strip, at(3), "/?cmd=512");
+        let expected: serde_json::Value = serde_json::from_str(&fixture("v1.30/512.json")).unwrap();
+        assert_eq!(reply, expected);
+    }
+
+    #[test]
+    fn slaves_follow_master() {
+        let mut strip = model(Profile::Strip130);
+        strip.set_load(at(0), 1, 100.0).unwrap();
+        command(
+            &mut strip,
+            at(1),
+            202,
+            json!({"master": [1, 0, 0, 2, 2, 2], "limit": 3}),
+        );
+        command(&mut strip, at(2), 200, json!({"port": 1, "state": 1}));
+        assert_eq!(
+            strip.switch_states(),
+            [true, true, true, false, false, false]
+        );
+        command(&mut strip, at(3), 200, json!({"port": 1, "state": 0}));
+        assert_eq!(strip.switch_states(), [false; 6]);
+    }
+
+    #[test]
+    fn two_masters_are_rejected() {
+        let mut strip = model(Profile::Strip130);
+        let reply = command(
+            &mut strip,
+            at(1),
+            202,
+            json!({"master": [1, 1, 0, 0, 2, 2], "limit": 0}),
+        );
+        assert_eq!(reply["code"], 400);
+        let reply = command(
+            &mut strip,
+            at(1),
+            202,
+            json!({"master": [1, 0], "limit": 0}),
+        );
+        assert_eq!(reply["code"], 400);
+        let reply = command(
+            &mut strip,
+            at(1),
+            202,
+            json!({"master": [1, 0, 0, 0, 2, 2], "limit": 4}),
+        );
+        assert_eq!(reply["code"], 400);
+    }
+
+    #[test]
+    fn timer_switches_port_off_after_delay() {
+        let mut strip = model(Profile::Strip130);
+        strip.set_clock(at(0), jiff::civil::date(2018, 10, 10).at(22, 50, 52, 0));
+        strip.set_switch(at(0), 3, true).unwrap();
+        let ack = command(
+            &mut strip,
+            at(0),
+            204,
+            json!({"port": 3, "start": "2018-10-10,22:50:52", "delay": 5}),
+        );
+        assert_eq!(ack["code"], 200);
+        let reply = command(&mut strip, at(1), 515, json!({"port": 3}));
+        let expected: serde_json::Value = serde_json::from_str(&fixture("v1.30/515.json")).unwrap();
+        assert_eq!(reply, expected);
+
+        http(&mut strip, at(299), "/?cmd=511");
+        assert!(strip.switch_states()[2]);
+        http(&mut strip, at(301), "/?cmd=511");
+        assert!(!strip.switch_states()[2]);
+    }
+
+    #[test]
+    fn timer_accepts_capitalised_start() {
+        let mut strip = model(Profile::Strip130);
+        let ack = command(
+            &mut strip,
+            at(0),
+            204,
+            json!({"port": 1, "Start": "2018-10-11,21:00:00", "delay": 1}),
+        );
+        assert_eq!(ack["code"], 200);
+    }
+
+    #[test]
+    fn timer_rejects_bad_fields() {
+        let mut strip = model(Profile::Strip130);
+        let cases = [
+            json!({"port": 0, "start": "2018-10-11,21:00:00", "delay": 1}),
+            json!({"port": 7, "start": "2018-10-11,21:00:00", "delay": 1}),
+            json!({"port": 1, "start": "2018-10-11 21:00:00", "delay": 1}),
+            json!({"port": 1, "start": "2018-10-11,21:00:00"}),
+            json!({"port": 1, "delay": 1}),
+        ];
+        for case in cases {
+            let reply = command(&mut strip, at(0), 204, case.clone());
+            assert_eq!(reply["code"], 400, "{case}");
+        }
+    }
+
+    #[test]
+    fn price_is_echoed_in_statistics() {
+        let mut strip = model(Profile::Strip130);
+        let ack = command(&mut strip, at(0), 205, json!({"cost": "0.21", "money": 3}));
+        assert_eq!(ack["code"], 200);
+        let stats = command(&mut strip, at(1), 510, json!({"type": 0}));
+        assert_eq!(stats["data"]["cost"], "0.21");
+        assert_eq!(stats["data"]["money"], 3);
+    }
+
+    #[test]
+    fn price_rejects_bad_values() {
+        let mut strip = model(Profile::Strip130);
+        for case in [
+            json!({"cost": 0.21, "money": 3}),
+            json!({"cost": "cheap", "money": 3}),
+            json!({"cost": "0.21", "money": 4}),
+        ] {
+            assert_eq!(
+                command(&mut strip, at(0), 205, case.clone())["code"],
+                400,
+                "{case}"
+            );
+        }
+    }
+
+    #[test]
+    fn rules_round_trip_through_516() {
+        let mut strip = model(Profile::Strip130);
+        let weekly = json!({"id": 23362268, "mode": 0, "en": 1, "port": [1, 0, 2, 2, 2, 2],
+            "time": 615, "day": 0, "week": [0, 1, 1, 1, 1, 1, 0]});
+        let once = json!({"id": 23381567, "mode": 0, "en": 0, "port": [1, 1, 1, 2, 2, 2],
+            "time": 1388, "day": 1539387495, "week": [0, 0, 0, 0, 0, 0, 0]});
+        assert_eq!(command(&mut strip, at(0), 206, weekly)["code"], 200);
+        assert_eq!(command(&mut strip, at(0), 206, once)["code"], 200);
+        let reply = command(&mut strip, at(1), 516, json!({"page": 0}));
+        let expected: serde_json::Value = serde_json::from_str(&fixture("v1.30/516.json")).unwrap();
+        assert_eq!(reply, expected);
+    }
+
+    #[test]
+    fn rule_edit_and_delete() {
+        let mut strip = model(Profile::Strip130);
+        let rule = json!({"id": 7, "mode": 0, "en": 1, "port": [1, 2, 2, 2, 2, 2],
+            "time": 600, "day": 0, "week": [1, 1, 1, 1, 1, 1, 1]});
+        command(&mut strip, at(0), 206, rule.clone());
+        assert_eq!(
+            command(&mut strip, at(0), 206, rule.clone())["code"],
+            400,
+            "duplicate id"
+        );
+
+        let mut edit = rule.clone();
+        edit["mode"] = json!(1);
+        edit["en"] = json!(0);
+        assert_eq!(command(&mut strip, at(0), 206, edit)["code"], 200);
+        let rules = command(&mut strip, at(0), 516, json!({"page": 0}));
+        assert_eq!(rules["data"]["rule"][0]["en"], 0);
+
+        assert_eq!(
+            command(&mut strip, at(0), 206, json!({"id": 7, "mode": 2}))["code"],
+            200
+        );
+        assert_eq!(
+            command(&mut strip, at(0), 206, json!({"id": 7, "mode": 2}))["code"],
+            400
+        );
+        assert_eq!(
+            command(&mut strip, at(0), 516, json!({}))["data"]["total"],
+            0
+        );
+    }
+
+    #[test]
+    fn thirteenth_rule_is_rejected() {
+        let mut strip = model(Profile::Strip130);
+        for id in 1..=12 {
+            let rule = json!({"id": id, "mode": 0, "en": 1, "port": [1, 2, 2, 2, 2, 2],
+                "time": 600, "day": 0, "week": [1, 1, 1, 1, 1, 1, 1]});
+            assert_eq!(command(&mut strip, at(0), 206, rule)["code"], 200);
+        }
+        let rule = json!({"mode": 0, "en": 1, "port": [1, 2, 2, 2, 2, 2],
+            "time": 600, "day": 0, "week": [1, 1, 1, 1, 1, 1, 1]});
+        assert_eq!(command(&mut strip, at(0), 206, rule)["code"], 400);
+    }
+
+    #[test]
+    fn created_rule_without_id_gets_one() {
+        let mut strip = model(Profile::Strip130);
+        let rule = json!({"mode": 0, "en": 1, "port": [1, 2, 2, 2, 2, 2],
+            "time": 600, "day": 0, "week": [1, 1, 1, 1, 1, 1, 1]});
+        command(&mut strip, at(0), 206, rule);
+        let rules = command(&mut strip, at(0), 516, json!({"page": 0}));
+        assert!(rules["data"]["rule"][0]["id"].as_u64().unwrap() >= 10_000_000);
+    }
+
+    #[test]
+    fn weekly_rule_switches_on_schedule() {
+        let mut strip = model(Profile::Strip130);
+        // at(0) is Thursday 2018-10-11 21:00, and the rule runs daily at 21:05.
+        let rule = json!({"id": 1, "mode": 0, "en": 1, "port": [1, 2, 2, 2, 2, 0],
+            "time": 1265, "day": 0, "week": [1, 1, 1, 1, 1, 1, 1]});
+        strip.set_switch(at(0), 6, true).unwrap();
+        command(&mut strip, at(0), 206, rule);
+        http(&mut strip, at(299), "/?cmd=511");
+        assert_eq!(
+            strip.switch_states(),
+            [false, false, false, false, false, true]
+        );
+        http(&mut strip, at(300), "/?cmd=511");
+        assert_eq!(
+            strip.switch_states(),
+            [true, false, false, false, false, false]
+        );
+    }
+
+    #[test]
+    fn random_mode_switches_within_window() {
+        let mut strip = model(Profile::Strip130);
+        // Window 21:10 to 23:00 every day, with only port 2 taking part.
+        let setup = json!({"en": 1, "week": [1, 1, 1, 1, 1, 1, 1], "time": [1270, 1380],
+            "port": [0, 1, 0, 0, 0, 0]});
+        assert_eq!(command(&mut strip, at(0), 207, setup)["code"], 200);
+        http(&mut strip, at(599), "/?cmd=511");
+        assert_eq!(strip.switch_states(), [false; 6]);
+        http(&mut strip, at(600), "/?cmd=511");
+        assert_eq!(
+            strip.switch_states(),
+            [false, true, false, false, false, false]
+        );
+        http(&mut strip, at(2 * 3600 + 1), "/?cmd=511");
+        assert_eq!(
+            strip.switch_states(),
+            [false; 6],
+            "ports off after the window"
+        );
+    }
+
+    #[test]
+    fn random_mode_rejects_bad_window() {
+        let mut strip = model(Profile::Strip130);
+        let setup = json!({"en": 1, "week": [1, 1, 1, 1, 1, 1, 1], "time": [1270, 1440],
+            "port": [0, 1, 0, 0, 0, 0]});
+        assert_eq!(command(&mut strip, at(0), 207, setup)["code"], 400);
+        let setup =
+            json!({"en": 1, "week": [1, 1, 1], "time": [0, 60], "port": [0, 1, 0, 0, 0, 0]});
+        assert_eq!(command(&mut strip, at(0), 207, setup)["code"], 400);
+    }
 }

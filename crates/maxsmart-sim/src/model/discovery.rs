@@ -10,11 +10,11 @@ use crate::fault::Faults;
 use crate::log::{RequestKind, RequestResult};
 use crate::profile::DiscoveryLayout;
 
-/// Answers a discovery request and sets the clock when the request carries a date and time.
+/// Builds the discovery reply and sets the clock when the request carries a date and time.
 ///
-/// Every profile answers both `00dv` and `00sw`, with or without a date. Firmware 5.11 is
-/// reported to answer both selectors; for 1.30 only `dv` is documented and whether 5.x answers
-/// `00dv=all;` without a date is unknown (inferred: answering is the behaviour clients rely on).
+/// Every profile replies to both `00dv` and `00sw`, with or without a date. Firmware 5.11 is
+/// reported to reply to both selectors. For 1.30 only `dv` is documented, and whether 5.x
+/// replies to `00dv=all;` without a date is unknown (inferred: clients rely on a reply).
 /// Fields that do not parse as a date and time get a reply and leave the clock alone (inferred).
 pub(super) fn handle(
     model: &mut DeviceModel,
@@ -125,11 +125,17 @@ mod tests {
     }
 
     #[test]
-    fn every_profile_answers_both_selectors() {
+    fn every_profile_replies_to_both_selectors() {
         for profile in Profile::all() {
             let mut device = model(profile);
-            assert!(datagram(&mut device, at(1), "00dv=all;").is_some(), "{profile}");
-            assert!(datagram(&mut device, at(2), "00sw=all,,,;").is_some(), "{profile}");
+            assert!(
+                datagram(&mut device, at(1), "00dv=all;").is_some(),
+                "{profile}"
+            );
+            assert!(
+                datagram(&mut device, at(2), "00sw=all,,,;").is_some(),
+                "{profile}"
+            );
         }
     }
 
@@ -137,12 +143,15 @@ mod tests {
     fn wrong_response_fault_changes_number() {
         let mut strip = model(Profile::Strip130);
         let faults = Faults::none().wrong_response();
-        let reply = strip.handle_datagram(at(1), b"00dv=all;", &faults).reply.unwrap();
+        let reply = strip
+            .handle_datagram(at(1), b"00dv=all;", &faults)
+            .reply
+            .unwrap();
         assert!(reply.starts_with(r#"{"response":1,"#), "{reply}");
     }
 
     #[test]
-    fn invalid_date_answers_and_keeps_clock() {
+    fn invalid_date_replies_and_keeps_clock() {
         let mut strip = model(Profile::Strip130);
         let before = strip.clock(at(1));
         assert!(datagram(&mut strip, at(1), "00dv=all,2018-13-40,99:00:00;").is_some());

@@ -12,9 +12,9 @@ use super::{DeviceModel, Outcome, config};
 use crate::fault::Faults;
 use crate::log::{RequestKind, RequestResult};
 
-/// Longest port or device name accepted by command 201, in characters.
+/// Maximum length of a port or device name in command 201, in characters.
 ///
-/// The altery docs give 32 characters and python lib 2.1.0 enforces 21; the simulator takes
+/// The altery docs give 32 characters and python lib 2.1.0 enforces 21. The simulator takes
 /// the documented device limit. Whether devices count bytes or characters is unknown (inferred:
 /// characters).
 pub const MAX_NAME_CHARS: usize = 32;
@@ -90,7 +90,7 @@ fn run_command(
     faults: &Faults,
 ) -> CommandResult {
     args::check_serial(args, model.serial())?;
-    if !model.profile.answers_http(cmd) {
+    if !model.profile.supports_http_command(cmd) {
         return Err(ArgError::Rejected("command not supported by this firmware"));
     }
     match cmd {
@@ -251,4 +251,289 @@ fn statistics(model: &mut DeviceModel, now: Timestamp, args: &Args) -> CommandRe
         .field("watt", &samples)
         .finish();
     Ok(Some(data))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use super::super::test_support::{at, command, datagram, fixture, http, model};
+    use super::MAX_NAME_CHARS;
+    use crate::fault::Faults;
+    use crate::profile::Profile;
+
+    fn discovery(device: &mut super::DeviceModel) -> Value {
+        serde_json::from_str(&datagram(device, at(1), "00dv=all;").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn rename_port_and_device() {
+        let mut strip = model(Profile::Strip130);
+        let target = fixture("requests/http-201-name-with-space.txt");
+        assert_eq!(http(&mut strip, at(0), &target)["code"], 200);
+        assert_eq!(
+            command(&mut strip, at(0), 201, json!({"port": 0, "name": "Salon"}))["code"],
+            200
+        );
+        assert_eq!(
+            command(
+                &mut strip,
+                at(0),
+                201,
+                json!({"port": 4, "name": "Congélateur"})
+            )["code"],
+            200
+        );
+        let reply = discovery(&mut strip);
+        assert_eq!(reply["data"]["name"], "Salon");
+        assert_eq!(reply["data"]["pname"][0], "Living Room");
+        assert_eq!(reply["data"]["pname"][3], "Congélateur");
+        assert_eq!(reply["data"]["pname"][5], "PORT6");
+    }
+
+    #[test]
+    fn rename_limits_name_length() {
+        let mut strip = model(Profile::Strip130);
+        let longest = "é".repeat(MAX_NAME_CHARS);
+        let too_long = "x".repeat(MAX_NAME_CHARS + 1);
+        assert_eq!(
+            command(&mut strip, at(0), 201, json!({"port": 1, "name": longest}))["code"],
+            200
+        );
+        assert_eq!(
+            command(&mut strip, at(0), 201, json!({"port": 1, "name": too_long}))["code"],
+            400
+        );
+        assert_eq!(
+            command(&mut strip, at(0), 201, json!({"port": 1, "name": ""}))["code"],
+            400
+        );
+        assert_eq!(
+            command(&mut strip, at(0), 201, json!({"port": 7, "name": "TV"}))["code"],
+            400
+        );
+    }
+
+    #[test]
+    fn strip211_rejects_rename_and_statistics() {
+        let mut strip = model(Profile::Strip211);
+        for (cmd, args) in [
+            (201, json!({"port": 1, "name": "TV"})),
+            (510, json!({"type": 0})),
+        ] {
+            let reply = command(&mut strip, at(0), cmd, args);
+            assert_eq!(reply, json!({"response": cmd, "code": 400}));
+        }
+        assert!(discovery(&mut strip)["data"].get("pname").is_none());
+    }
+
+    #[test]
+    fn strip211_reports_milli_units() {
+        let mut strip = model(Profile::Strip211);
+        strip.set_load(at(0), 2, 15.2).unwrap();
+        command(&mut strip, at(0), 200, json!({"port": 2, "state": 1}));
+        let reply = http(&mut strip, at(1), "/?cmd=511");
+        let milliwatts = reply["data"]["watt"][1]
+            .as_u64()
+            .expect("integer milliwatts");
+        assert!((14_800..=15_600).contains(&milliwatts), "{reply}");
+        let milliamps = reply["data"]["amp"][1]
+            .as_u64()
+            .expect("integer milliamperes");
+        assert!((60..=70).contains(&milliamps), "{reply}");
+        assert_eq!(reply["data"]["watt"][0], 0);
+    }
+
+    #[test]
+    fn strip349_handles_switch_and_status_only() {
+        let mut strip = model(Profile::Strip349);
+        assert_eq!(
+            command(&mut strip, at(0), 200, json!({"port": 0, "state": 1}))["code"],
+            200
+        );
+        let reply = http(&mut strip, at(1), "/?cmd=511");
+        assert!(reply["data"]["watt"][0].as_u64().unwrap() > 0);
+        for cmd in [124, 502, 510, 512, 513] {
+            assert_eq!(
+                http(&mut strip, at(1), &format!("/?cmd={cmd}"))["code"],
+                400,
+                "{cmd}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_and_undocumented_commands_get_400() {
+        let mut strip = model(Profile::Strip130);
+        for cmd in [1, 2, 5, 517, 999] {
+            let reply = http(&mut strip, at(0), &format!("/?cmd={cmd}"));
+            assert_eq!(reply, json!({"response": cmd, "code": 400}));
+        }
+    }
+
+    #[test]
+    fn plug_rejects_port_zero_and_two() {
+        let mut plug = model(Profile::Plug130);
+        assert_eq!(
+            command(&mut plug, at(0), 200, json!({"port": 0, "state": 1}))["code"],
+            400
+        );
+        assert_eq!(
+            command(&mut plug, at(0), 200, json!({"port": 2, "state": 1}))["code"],
+            400
+        );
+        assert_eq!(
+            command(&mut plug, at(0), 200, json!({"port": 1, "state": 1}))["code"],
+            200
+        );
+        let reply = http(&mut plug, at(1), "/?cmd=511");
+        assert_eq!(reply["data"]["switch"], json!([1]));
+        assert!(
+            reply["data"]["watt"][0]
+                .as_str()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+                > 0.0
+        );
+    }
+
+    #[test]
+    fn plug_statistics_date_is_null() {
+        let mut plug = model(Profile::Plug130);
+        let reply = command(&mut plug, at(0), 510, json!({"type": 1}));
+        let expected: Value =
+            serde_json::from_str(&fixture("v1.30/v1.30-plug-510-daily-null-date.json")).unwrap();
+        assert_eq!(reply, expected);
+    }
+
+    #[test]
+    fn statistics_follow_load() {
+        let mut strip = model(Profile::Strip130);
+        strip.set_load(at(0), 1, 120.0).unwrap();
+        command(&mut strip, at(0), 200, json!({"port": 1, "state": 1}));
+        let reply = command(&mut strip, at(2 * 3600), 510, json!({"type": 0}));
+        assert_eq!(reply["data"]["date"], "2018-10-11-23");
+        assert_eq!(reply["data"]["type"], 0);
+        let series = reply["data"]["watt"].as_array().unwrap();
+        assert_eq!(series.len(), 6);
+        assert_eq!(series[0].as_array().unwrap().len(), 24);
+        assert_eq!(series[0][21], "120");
+        assert_eq!(series[0][22], "120");
+        assert_eq!(series[0][23], "0");
+        assert_eq!(series[1][22], "0");
+
+        let daily = command(&mut strip, at(2 * 3600), 510, json!({"type": 1}));
+        assert_eq!(daily["data"]["date"], "2018-10-11");
+        assert_eq!(daily["data"]["watt"][0].as_array().unwrap().len(), 31);
+        assert_eq!(daily["data"]["watt"][0][30], "240");
+        assert_eq!(daily["data"]["watt"][0][29], "0");
+        let monthly = command(&mut strip, at(2 * 3600), 510, json!({"type": 2}));
+        assert_eq!(monthly["data"]["date"], "2018-10");
+        assert_eq!(monthly["data"]["watt"][0][11], "240");
+        assert_eq!(
+            command(&mut strip, at(0), 510, json!({"type": 3}))["code"],
+            400
+        );
+        assert_eq!(http(&mut strip, at(0), "/?cmd=510")["code"], 400);
+    }
+
+    #[test]
+    fn switch_state_query_matches_fixture_shape() {
+        let mut strip = model(Profile::Strip130);
+        for (port, on) in [(1, true), (4, true), (5, true), (6, true)] {
+            strip.set_switch(at(0), port, on).unwrap();
+        }
+        let reply = http(&mut strip, at(1), "/?cmd=513");
+        let expected: Value = serde_json::from_str(&fixture("v1.30/513.json")).unwrap();
+        assert_eq!(reply, expected);
+    }
+
+    #[test]
+    fn hardware_ids_have_fixture_keys() {
+        let mut strip = model(Profile::Strip130);
+        let reply = http(&mut strip, at(0), "/?cmd=124");
+        let expected: Value = serde_json::from_str(&fixture("other/124.json")).unwrap();
+        assert_eq!(reply, expected);
+    }
+
+    #[test]
+    fn factory_reset_restores_defaults() {
+        let mut strip = model(Profile::Strip130);
+        command(&mut strip, at(0), 201, json!({"port": 1, "name": "TV"}));
+        command(&mut strip, at(0), 205, json!({"cost": "0.30", "money": 1}));
+        command(&mut strip, at(0), 200, json!({"port": 0, "state": 1}));
+        assert_eq!(http(&mut strip, at(3600), "/?cmd=120")["code"], 200);
+        assert_eq!(strip.switch_states(), [false; 6]);
+        assert_eq!(strip.port_names()[0], "PORT1");
+        let stats = command(&mut strip, at(3601), 510, json!({"type": 2}));
+        assert_eq!(stats["data"]["cost"], "0.00");
+        assert!(
+            stats["data"]["watt"][0]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|value| value == "0")
+        );
+    }
+
+    #[test]
+    fn always_400_fault_blocks_commands() {
+        let mut strip = model(Profile::Strip130);
+        let faults = Faults::none().always_400();
+        let target = "/?cmd=200&json=%7B%22port%22%3A1%2C%22state%22%3A1%7D";
+        let outcome = strip.handle_http(at(0), target, &faults);
+        assert_eq!(
+            outcome.reply.as_deref(),
+            Some(r#"{"response":200,"code":400}"#)
+        );
+        assert_eq!(strip.switch_states(), [false; 6]);
+    }
+
+    #[test]
+    fn silence_fault_skips_invalid_arguments_only() {
+        let mut strip = model(Profile::Strip130);
+        let faults = Faults::none().silent_on_malformed();
+        let bad = "/?cmd=200&json=%7B%22port%22%3A9%2C%22state%22%3A1%7D";
+        assert_eq!(strip.handle_http(at(0), bad, &faults).reply, None);
+        let good = strip.handle_http(at(0), "/?cmd=511", &faults);
+        assert!(good.reply.is_some());
+    }
+
+    #[test]
+    fn body_faults_corrupt_replies() {
+        let mut strip = model(Profile::Strip130);
+        let faults = Faults::none().trailing_commas().wrong_response();
+        let reply = strip
+            .handle_http(at(0), "/?cmd=120", &faults)
+            .reply
+            .unwrap();
+        assert_eq!(reply, r#"{"response":121,"code":200,}"#);
+        let truncated = Faults::none().truncated_json();
+        let reply = strip
+            .handle_http(at(0), "/?cmd=511", &truncated)
+            .reply
+            .unwrap();
+        assert!(serde_json::from_str::<Value>(&reply).is_err(), "{reply}");
+        let malformed = Faults::none().malformed_json();
+        let reply = strip
+            .handle_http(at(0), "/?cmd=511", &malformed)
+            .reply
+            .unwrap();
+        assert!(serde_json::from_str::<Value>(&reply).is_err(), "{reply}");
+    }
+
+    #[test]
+    fn integer_watts_fault_on_130() {
+        let mut strip = model(Profile::Strip130);
+        strip.set_load(at(0), 1, 35.4).unwrap();
+        strip.set_switch(at(0), 1, true).unwrap();
+        let reply = strip
+            .handle_http(at(1), "/?cmd=511", &Faults::none().integer_watts())
+            .reply;
+        let reply: Value = serde_json::from_str(&reply.unwrap()).unwrap();
+        let watts = reply["data"]["watt"][0].as_u64().unwrap();
+        assert!((34..=36).contains(&watts), "{reply}");
+        assert_eq!(reply["data"]["watt"][1], 0);
+    }
 }

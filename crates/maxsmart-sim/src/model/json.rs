@@ -20,8 +20,8 @@ impl ObjectWriter {
 
     /// Appends `key` with `value` serialized as JSON.
     pub(crate) fn field<T: Serialize + ?Sized>(self, key: &str, value: &T) -> Self {
-        // Serializing strings, numbers and vectors of them cannot fail; `null` keeps the output
-        // valid JSON should it ever happen.
+        // serde_json fails only on maps with non-string keys or on a failing custom `Serialize`,
+        // and callers pass neither. `null` keeps the output valid JSON if that ever changes.
         let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
         self.raw(key, &json)
     }

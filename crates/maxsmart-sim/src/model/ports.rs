@@ -26,9 +26,9 @@ pub(crate) struct Port {
 /// One reading of a port, before encoding.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Reading {
-    /// Power in watts; exactly 0.0 when the port is off.
+    /// Power in watts, exactly 0.0 when the port is off.
     pub(crate) watts: f64,
-    /// Current in amperes; exactly 0.0 when the port is off.
+    /// Current in amperes, exactly 0.0 when the port is off.
     pub(crate) amps: f64,
 }
 

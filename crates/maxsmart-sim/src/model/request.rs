@@ -83,7 +83,7 @@ pub(crate) enum DecodeError {
 ///
 /// The `json` parameter is percent-decoded without turning `+` into a space: whether devices
 /// decode `+` is unknown, and the strict reading makes a client that relies on it fail here.
-/// NOTE: inferred; no source tests `+` against a device.
+/// NOTE: inferred, because no source tests `+` against a device.
 pub(crate) fn decode_http_target(target: &str) -> Result<(u16, Args), DecodeError> {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if !path.is_empty() && path != "/" {
@@ -212,7 +212,7 @@ fn parse_clock_fields(fields: &str) -> ClockField {
     ClockField::Set(date.to_datetime(time), zone)
 }
 
-/// Parses a decimal command number; the Revogi app pads it with zeros (`005`).
+/// Parses a decimal command number, which the Revogi app pads with zeros (`005`).
 fn parse_cmd(text: &str) -> Result<u16, DecodeError> {
     if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
         return Err(DecodeError::InvalidCmd(text.to_owned()));

@@ -59,7 +59,7 @@ pub(crate) struct Rule {
     pub(crate) time: u16,
     /// Unix time in seconds for a one-time rule, 0 for a weekly rule.
     pub(crate) day: i64,
-    /// Sunday first; 1 runs the rule that day.
+    /// Flag per weekday, Sunday first: 1 runs the rule that day.
     pub(crate) week: Vec<u8>,
 }
 
@@ -68,9 +68,9 @@ pub(crate) struct Rule {
 pub(crate) struct RandomMode {
     /// 1 on, 0 off.
     pub(crate) en: u8,
-    /// Sunday first; 1 enables random mode on windows starting that day.
+    /// Flag per weekday, Sunday first: 1 enables windows that start that day.
     pub(crate) week: Vec<u8>,
-    /// Start and stop, minutes after midnight; a stop below the start ends the next day.
+    /// Start and stop in minutes after midnight. A stop below the start ends the next day.
     pub(crate) time: [u16; 2],
     /// 1 when the port takes part.
     pub(crate) port: Vec<u8>,
@@ -187,7 +187,7 @@ impl Schedule {
             .copied()
             .unwrap_or(MASTER_THRESHOLDS[0]);
         let master_active = draw_watts.get(master).copied().unwrap_or(0.0) > threshold;
-        // NOTE: inferred. The altery docs say slaves switch on above the threshold; that they
+        // NOTE: inferred. The altery docs say slaves switch on above the threshold. That they
         // also switch off below it is how other master/slave strips behave.
         setup
             .roles
@@ -255,9 +255,9 @@ fn timer_deadline(timer: &Timer) -> DateTime {
 
 /// Returns the civil time of a one-time rule's `day`, reading the Unix time as UTC.
 ///
-/// NOTE: inferred. The altery samples carry both `day` and a `time` whose relation is unknown;
-/// the simulator fires a one-time rule at the instant `day` names, on a device clock that it
-/// treats as UTC.
+/// NOTE: inferred. The altery samples carry both `day` and a `time`, and their relation is
+/// unknown. The simulator fires a one-time rule at the instant `day` names and treats the
+/// device clock as UTC for that.
 fn one_time_moment(day: i64) -> Option<DateTime> {
     let instant = Timestamp::from_second(day).ok()?;
     Some(Offset::UTC.to_datetime(instant))
@@ -361,7 +361,7 @@ mod tests {
 
     #[test]
     fn weekly_rule_runs_on_enabled_day() {
-        // 2018-10-12 is a Friday; the rule runs Monday to Friday at 10:15.
+        // 2018-10-12 is a Friday, and the rule runs Monday to Friday at 10:15.
         let rule = weekly_rule(615, [0, 1, 1, 1, 1, 1, 0], vec![1, 0]);
         let friday_evening = date(2018, 10, 12).at(18, 0, 0, 0);
         assert_eq!(

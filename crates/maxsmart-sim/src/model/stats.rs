@@ -1,9 +1,11 @@
 //! Energy statistics: hourly, daily and monthly buckets per port, filled from the simulated load.
 //!
-//! Buckets hold watt-hours. The unit devices use is disputed (kWh in the altery docs, Wh on 1.30
-//! by the python example script); the simulator reports Wh (inferred). The reply window ends with
-//! the current, incomplete bucket and its `date` names that newest bucket, following the python
-//! example script's reading (inferred; the altery docs call `date` the first bucket).
+//! Buckets hold watt-hours. The unit devices use is disputed: kWh in the altery docs, Wh on 1.30
+//! by the python example script. The simulator reports Wh (inferred).
+//!
+//! The reply window ends with the current, incomplete bucket, and `date` names that newest
+//! bucket. This follows the python example script's reading, while the altery docs call `date`
+//! the first bucket (inferred).
 
 use std::collections::BTreeMap;
 

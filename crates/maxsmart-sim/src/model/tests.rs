@@ -1,7 +1,7 @@
 //! Unit tests of the device model, driven in memory with a virtual clock.
 
-use jiff::civil::date;
 use jiff::SignedDuration;
+use jiff::civil::date;
 use serde_json::Value;
 
 use super::*;

@@ -11,9 +11,9 @@ use crate::fault::Faults;
 use crate::log::{RequestKind, RequestResult};
 use crate::profile::ReadingFormat;
 
-/// Answers a V3 command.
+/// Runs a V3 command and builds its `V3`-prefixed reply.
 ///
-/// Profiles without V3 stay silent, and so does every profile for a datagram naming another
+/// Profiles without V3 stay silent, and so does every profile for a datagram that names another
 /// serial (inferred: whether devices ignore a V3 command for another serial is unknown, but
 /// staying silent keeps a broadcast from switching every device). Commands other than 20 and 90
 /// get `code` 400 (inferred: no source shows another command working on the LAN).
@@ -170,12 +170,16 @@ mod tests {
     fn http_profiles_without_v3_stay_silent() {
         for profile in [Profile::Strip130, Profile::Plug130, Profile::Strip349] {
             let mut device = model(profile);
-            assert_eq!(datagram(&mut device, at(1), r#"V3{"cmd":90}"#), None, "{profile}");
+            assert_eq!(
+                datagram(&mut device, at(1), r#"V3{"cmd":90}"#),
+                None,
+                "{profile}"
+            );
         }
     }
 
     #[test]
-    fn strip211_answers_v3_status() {
+    fn strip211_replies_to_v3_status() {
         let mut strip = model(Profile::Strip211);
         let reply = parse(&datagram(&mut strip, at(1), r#"V3{"cmd":90}"#).unwrap());
         assert_eq!(reply["code"], 200);
@@ -188,7 +192,10 @@ mod tests {
         strip.set_load(at(0), 1, 60.0).unwrap();
         strip.set_switch(at(0), 1, true).unwrap();
         let faults = Faults::none().integer_watts();
-        let reply = strip.handle_datagram(at(1), br#"V3{"cmd":90}"#, &faults).reply.unwrap();
+        let reply = strip
+            .handle_datagram(at(1), br#"V3{"cmd":90}"#, &faults)
+            .reply
+            .unwrap();
         let watts = parse(&reply)["data"]["watt"][0].as_u64().unwrap();
         assert!((59..=61).contains(&watts), "{reply}");
     }

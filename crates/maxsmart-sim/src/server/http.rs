@@ -80,17 +80,23 @@ pub(crate) async fn serve(
             _ = super::stopped(&mut shutdown) => break,
         }
     }
-    connections.abort_all();
+    // Waiting for the aborted connections guarantees that every stream is closed after `stop`.
+    connections.shutdown().await;
 }
 
-/// Serves one TCP connection with hyper.
+/// Serves one TCP connection with hyper, or by hand for the silent-close fault.
 async fn serve_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Shared>) {
-    let keep_alive = shared.current_faults().keep_alive_refusal;
+    let faults = shared.current_faults();
+    if faults.silent_close && !faults.keep_alive_refusal {
+        super::raw_http::serve_once(stream, peer, &shared).await;
+        return;
+    }
+    let keep_alive = faults.keep_alive_refusal;
     let served = Arc::new(AtomicUsize::new(0));
     let service = service_fn(move |request: Request<Incoming>| {
         let shared = Arc::clone(&shared);
         let sequence = served.fetch_add(1, Ordering::Relaxed);
-        async move { answer(request, peer, sequence, &shared).await }
+        async move { handle_request(request, peer, sequence, &shared).await }
     });
     let mut builder = http1::Builder::new();
     builder
@@ -104,8 +110,8 @@ async fn serve_connection(stream: TcpStream, peer: SocketAddr, shared: Arc<Share
     }
 }
 
-/// Answers one request; an `Err` makes hyper close the connection without a response.
-async fn answer(
+/// Handles one request. An `Err` makes hyper close the connection without a response.
+async fn handle_request(
     request: Request<Incoming>,
     peer: SocketAddr,
     sequence: usize,
@@ -133,21 +139,35 @@ async fn answer(
         ));
     }
 
+    match reply_for(target, peer, shared, &faults).await {
+        Some(body) => Ok(build_response(body, &faults)),
+        None => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            "device stayed silent",
+        )),
+    }
+}
+
+/// Runs one request target through the model, logs it and waits out the latency fault.
+///
+/// Returns the reply body, or `None` after holding the connection for the silence time when
+/// the device stays silent.
+pub(super) async fn reply_for(
+    target: String,
+    peer: SocketAddr,
+    shared: &Shared,
+    faults: &Faults,
+) -> Option<String> {
     let now = shared.now();
-    let outcome = shared.model().handle_http(now, &target, &faults);
+    let outcome = shared.model().handle_http(now, &target, faults);
     shared.record(Transport::Http, peer, target, &outcome);
     if !faults.latency.is_zero() {
         tokio::time::sleep(faults.latency).await;
     }
-
-    let Some(body) = outcome.reply else {
+    if outcome.reply.is_none() {
         tokio::time::sleep(faults.effective_silence_hold()).await;
-        return Err(io::Error::new(
-            io::ErrorKind::TimedOut,
-            "device stayed silent",
-        ));
-    };
-    Ok(build_response(body, &faults))
+    }
+    outcome.reply
 }
 
 /// Builds the 200 response with a `text/plain` body, as devices label their JSON.
@@ -156,7 +176,7 @@ fn build_response(body: String, faults: &Faults) -> Response<Full<Bytes>> {
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain"));
-    if !faults.keep_alive_refusal && !faults.silent_close {
+    if !faults.keep_alive_refusal {
         headers.insert(CONNECTION, HeaderValue::from_static("close"));
     }
     response

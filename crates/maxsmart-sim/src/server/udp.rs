@@ -11,14 +11,14 @@ use tokio::task::JoinSet;
 use super::Shared;
 use crate::log::Transport;
 
-/// Receive buffer size. Requests are short; 2048 bytes leaves room for hostile input, and
+/// Receive buffer size. Requests are short, so 2048 bytes leaves room for hostile input, and
 /// longer datagrams are cut by the kernel, which the decoder then rejects.
 const RECEIVE_BUFFER: usize = 2048;
 
 /// Pause after a receive error, so a persistent error cannot spin the task.
 const ERROR_PAUSE: Duration = Duration::from_millis(50);
 
-/// Receives datagrams until `shutdown` turns true, answering each through the model.
+/// Receives datagrams until `shutdown` turns true and replies to each through the model.
 ///
 /// Delayed and duplicate replies are sent from child tasks, which end with this task.
 pub(crate) async fn serve(
@@ -46,7 +46,8 @@ pub(crate) async fn serve(
         let datagram = buffer.get(..length).unwrap_or_default();
         handle_datagram(&socket, &shared, &mut senders, datagram, peer).await;
     }
-    senders.abort_all();
+    // Waiting for the aborted senders guarantees that the socket is closed when `stop` returns.
+    senders.shutdown().await;
 }
 
 /// Runs one datagram through the model, logs it and sends or schedules the reply.
@@ -82,7 +83,7 @@ async fn handle_datagram(
     });
 }
 
-/// Sends one reply datagram; failures are logged, as a real device would just lose them.
+/// Sends one reply datagram. Failures are logged and the reply is lost, as on a real device.
 async fn send(socket: &UdpSocket, shared: &Shared, reply: &[u8], peer: SocketAddr) {
     if let Err(error) = socket.send_to(reply, peer).await {
         tracing::warn!(serial = %shared.serial, %peer, %error, "UDP send failed");
