@@ -87,6 +87,87 @@ impl DateTime {
     pub fn time_text(&self) -> alloc::string::String {
         alloc::format!("{:02}:{:02}:{:02}", self.hour, self.minute, self.second)
     }
+
+    /// Converts a Unix time in seconds to the UTC date and time.
+    ///
+    /// One-time rules (commands 206 and 516) carry their moment this way. Returns `None`
+    /// past the year 9999.
+    ///
+    /// ```
+    /// use maxsmart_proto::datetime::DateTime;
+    ///
+    /// let moment = DateTime::from_unix_seconds(1_539_387_495).unwrap();
+    /// assert_eq!(moment.to_string(), "2018-10-12,23:38:15");
+    /// assert_eq!(moment.to_unix_seconds(), 1_539_387_495);
+    /// ```
+    pub fn from_unix_seconds(seconds: u64) -> Option<Self> {
+        let days = i64::try_from(seconds / SECONDS_PER_DAY).ok()?;
+        let (year, month, day) = civil_from_days(days);
+        let second_of_day = seconds % SECONDS_PER_DAY;
+        DateTime::new(
+            u16::try_from(year).ok()?,
+            month,
+            day,
+            (second_of_day / 3600) as u8,
+            (second_of_day / 60 % 60) as u8,
+            (second_of_day % 60) as u8,
+        )
+        .ok()
+    }
+
+    /// Returns the Unix time in seconds, reading this date and time as UTC.
+    pub fn to_unix_seconds(&self) -> u64 {
+        let days = days_from_civil(self.year.into(), self.month, self.day);
+        let seconds_of_day =
+            u64::from(self.hour) * 3600 + u64::from(self.minute) * 60 + u64::from(self.second);
+        u64::try_from(days).unwrap_or(0) * SECONDS_PER_DAY + seconds_of_day
+    }
+}
+
+const SECONDS_PER_DAY: u64 = 86_400;
+
+/// Returns the number of days in `month` (1 to 12) of `year` in the Gregorian calendar.
+pub(crate) fn days_in_month(year: i64, month: u8) -> u8 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        _ => 28,
+    }
+}
+
+/// Returns the number of days from 1970-01-01 to the given Gregorian date.
+///
+/// The calendar repeats every 400 years (146 097 days). Counting years from March puts the
+/// leap day at the end of each counted year, which keeps the day-of-year formula linear.
+pub(crate) fn days_from_civil(year: i64, month: u8, day: u8) -> i64 {
+    let month = i64::from(month);
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month_from_march = (month + 9) % 12;
+    let day_of_year = (153 * month_from_march + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// Returns the Gregorian year, month and day `days` after 1970-01-01.
+pub(crate) fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let shifted = days + 719_468;
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u8;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u8;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Writes the device format `yyyy-MM-dd,HH:mm:ss`.
@@ -136,6 +217,36 @@ mod tests {
         assert_eq!(DateTime::parse_device("2018-13-13,00:23:35"), None);
         assert_eq!(DateTime::parse_device("2018-10-13,00:23:35:01"), None);
         assert_eq!(DateTime::parse_device(""), None);
+    }
+
+    #[test]
+    fn civil_days_round_trip_across_leap_years() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+        assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        for days in (0..200_000).step_by(37) {
+            let (year, month, day) = civil_from_days(days);
+            assert_eq!(days_from_civil(year, month, day), days);
+        }
+    }
+
+    #[test]
+    fn february_length_follows_leap_rules() {
+        assert_eq!(days_in_month(2024, 2), 29);
+        assert_eq!(days_in_month(2100, 2), 28);
+        assert_eq!(days_in_month(2000, 2), 29);
+        assert_eq!(days_in_month(2023, 2), 28);
+        assert_eq!(days_in_month(2023, 4), 30);
+    }
+
+    #[test]
+    fn unix_epoch_and_far_future() {
+        assert_eq!(
+            DateTime::from_unix_seconds(0),
+            Some(DateTime::new(1970, 1, 1, 0, 0, 0).unwrap())
+        );
+        assert_eq!(DateTime::from_unix_seconds(u64::MAX), None);
     }
 
     #[test]

@@ -118,6 +118,96 @@ impl DiscoveryRequest {
     }
 }
 
+/// Parses a discovery request datagram, as a device or a simulator reads it.
+///
+/// Accepts `00dv=all;` and `00sw=all;`, optionally followed by a date, a time and a zone as
+/// [`DiscoveryRequest::encode`] writes them. Empty date and time fields (`00sw=all,,,;`, as
+/// one client sends) read as a request that leaves the clock alone. The final `;` and
+/// surrounding white space are optional.
+///
+/// # Errors
+///
+/// Returns [`ParseError::Empty`] for an empty datagram and [`ParseError::InvalidValue`]
+/// naming the part that is not as expected: `request` for the `00..=all` head, `date` for the
+/// date and time, or `zone` for a zone outside 0 to 26 (UTC-12 to UTC+14).
+///
+/// ```
+/// use maxsmart_proto::discovery::{parse_request, Selector};
+///
+/// let request = parse_request(b"00dv=all,2018-10-07,10:48:42,13;")?;
+/// assert_eq!(request.selector, Selector::Dv);
+/// assert_eq!(request.clock.unwrap().utc_offset_hours, Some(1));
+/// assert_eq!(parse_request(b"00sw=all,,,;")?.clock, None);
+/// # Ok::<(), maxsmart_proto::ParseError>(())
+/// ```
+pub fn parse_request(datagram: &[u8]) -> Result<DiscoveryRequest, ParseError> {
+    let text = core::str::from_utf8(datagram).map_err(|_| ParseError::InvalidValue {
+        field: "request",
+        value: json::excerpt_bytes(datagram),
+        expected: "ASCII text such as 00dv=all;",
+    })?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    let body = text.strip_suffix(';').unwrap_or(text);
+    let mut fields = body.split(',');
+    let head = fields.next().unwrap_or_default();
+    let selector = match head {
+        "00dv=all" => Selector::Dv,
+        "00sw=all" => Selector::Sw,
+        _ => {
+            return Err(ParseError::InvalidValue {
+                field: "request",
+                value: json::excerpt(head),
+                expected: "00dv=all or 00sw=all",
+            });
+        }
+    };
+    let date = fields.next().unwrap_or_default();
+    let time = fields.next().unwrap_or_default();
+    let zone = fields.next().unwrap_or_default();
+    if fields.next().is_some() {
+        return Err(ParseError::InvalidValue {
+            field: "request",
+            value: json::excerpt(text),
+            expected: "at most a date, a time and a zone",
+        });
+    }
+    if date.is_empty() && time.is_empty() {
+        return Ok(DiscoveryRequest {
+            selector,
+            clock: None,
+        });
+    }
+    let local = DateTime::parse_parts(date, time).ok_or_else(|| ParseError::InvalidValue {
+        field: "date",
+        value: json::excerpt(&alloc::format!("{date},{time}")),
+        expected: "yyyy-MM-dd,HH:mm:ss",
+    })?;
+    let utc_offset_hours = if zone.is_empty() {
+        None
+    } else {
+        let offset = zone
+            .parse::<i8>()
+            .ok()
+            .filter(|zone| (0..=26).contains(zone))
+            .map(|zone| zone - 12);
+        Some(offset.ok_or_else(|| ParseError::InvalidValue {
+            field: "zone",
+            value: json::excerpt(zone),
+            expected: "the UTC offset plus 12, 0 to 26",
+        })?)
+    };
+    Ok(DiscoveryRequest {
+        selector,
+        clock: Some(ClockSetting {
+            local,
+            utc_offset_hours,
+        }),
+    })
+}
+
 /// What a device reports about itself in a discovery reply.
 ///
 /// Every field except the serial number is optional, because each firmware family sends
@@ -262,6 +352,51 @@ mod tests {
             request.encode(),
             fixture!("requests/discovery-sw-vendor.txt")
         );
+    }
+
+    #[test]
+    fn request_fixtures_parse_back() {
+        let bare = parse_request(fixture!("requests/discovery-dv-bare.txt")).unwrap();
+        assert_eq!(bare, DiscoveryRequest::plain());
+
+        let dated = parse_request(fixture!("requests/discovery-dv-datetime.txt")).unwrap();
+        let clock = dated.clock.unwrap();
+        assert_eq!(clock.local, DateTime::new(2018, 10, 7, 10, 48, 42).unwrap());
+        assert_eq!(clock.utc_offset_hours, None);
+        assert_eq!(
+            dated.encode(),
+            fixture!("requests/discovery-dv-datetime.txt")
+        );
+
+        let zoned = parse_request(fixture!("requests/discovery-dv-datetime-zone.txt")).unwrap();
+        assert_eq!(zoned.clock.unwrap().utc_offset_hours, Some(1));
+
+        let vendor = parse_request(fixture!("requests/discovery-sw-vendor.txt")).unwrap();
+        assert_eq!(vendor.selector, Selector::Sw);
+        assert_eq!(vendor.clock.unwrap().utc_offset_hours, Some(8));
+
+        let empty = parse_request(fixture!("requests/discovery-sw-empty-fields.txt")).unwrap();
+        assert_eq!(empty.selector, Selector::Sw);
+        assert_eq!(empty.clock, None);
+    }
+
+    #[test]
+    fn malformed_requests_name_the_part() {
+        assert_eq!(parse_request(b" "), Err(ParseError::Empty));
+        let cases: [(&[u8], &str); 6] = [
+            (b"00xx=all;", "request"),
+            (b"00dv=SWP6000000000001;", "request"),
+            (b"00dv=all,2018-13-07,10:48:42;", "date"),
+            (b"00dv=all,2018-10-07,10:48:42,27;", "zone"),
+            (b"00dv=all,2018-10-07,10:48:42,13,5;", "request"),
+            (b"\xff\xfe", "request"),
+        ];
+        for (datagram, part) in cases {
+            match parse_request(datagram) {
+                Err(ParseError::InvalidValue { field, .. }) => assert_eq!(field, part),
+                other => panic!("{datagram:?} gave {other:?}"),
+            }
+        }
     }
 
     #[test]

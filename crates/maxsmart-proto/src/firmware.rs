@@ -18,7 +18,7 @@
 //! | hardware ids 124                    | unverified | unverified | unverified | unverified | no | unverified |
 //!
 //! Over UDP V3 only status (90) and switch (20) exist. Firmware 5.x speaks only V3 and has
-//! no HTTP server; 2.11 answers V3 "with limited data" according to python-maxsmart 2.1.0.
+//! no HTTP server. According to python-maxsmart 2.1.0, 2.11 replies to V3 "with limited data".
 //! Firmware 2.11 keeps no names on the device, so renaming is rejected there.
 
 use alloc::string::String;
@@ -90,13 +90,13 @@ impl FirmwareFamily {
         version.map_or(FirmwareFamily::Unknown, FirmwareFamily::from_version)
     }
 
-    /// Returns whether the family answers HTTP on TCP port 80.
+    /// Returns whether the family serves HTTP on TCP port 80.
     pub fn has_http(self) -> bool {
         self != FirmwareFamily::V5x
     }
 
     /// Returns the watt encoding this family is known to send over the given transport,
-    /// or `None` when no source says.
+    /// or `None` when no source documents it.
     ///
     /// 1.30 sends decimal strings in watts over HTTP. 2.11 and 3.x send integer milliwatts
     /// over HTTP, and every V3 reply holds integer milliwatts.
@@ -216,7 +216,7 @@ impl Feature {
     }
 }
 
-/// What the sources say about one operation on one family and transport.
+/// The documented support of one operation on one family and transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Support {
@@ -287,7 +287,9 @@ mod tests {
 
     #[test]
     fn odd_versions_are_unknown() {
-        for version in ["", "1.24", "2.10", "3.", "3.x", "5", "abc", "13.49", "1.300"] {
+        for version in [
+            "", "1.24", "2.10", "3.", "3.x", "5", "abc", "13.49", "1.300",
+        ] {
             assert_eq!(
                 FirmwareFamily::from_version(version),
                 FirmwareFamily::Unknown,
@@ -322,7 +324,12 @@ mod tests {
             assert_eq!(capability.v3, Support::Unsupported, "{feature:?}");
             assert_eq!(capability.http, Support::Supported, "{feature:?}");
         }
-        assert!(FirmwareFamily::V2_11.capability(Feature::Switch).v3.is_allowed());
+        assert!(
+            FirmwareFamily::V2_11
+                .capability(Feature::Switch)
+                .v3
+                .is_allowed()
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use alloc::string::String;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -72,6 +72,79 @@ impl HttpRequest {
             target.extend(utf8_percent_encode(arguments, JSON_ARGUMENT));
         }
         target
+    }
+}
+
+/// Decodes a request target such as `/?cmd=201&json=%7B...%7D` back into its command and
+/// arguments, as a device or a simulator reads it.
+///
+/// The `cmd` value may carry leading zeros (`cmd=005`, as the Revogi app sends). The `json`
+/// value is percent-decoded as UTF-8; reserved characters left bare, as in the altery
+/// captures, are accepted too. Other parameters and a `#` fragment are ignored.
+///
+/// NOTE: a `+` stays a plus sign. Form encoding would read it as a space, and whether devices
+/// do is unknown; [`HttpRequest::target`] never writes `+`.
+///
+/// # Errors
+///
+/// Returns [`ParseError::MissingField`] naming `cmd` when there is none, and
+/// [`ParseError::InvalidValue`] for a `cmd` that is not a number below 65536, a repeated
+/// `cmd` or `json`, or a `json` value that is not percent-encoded UTF-8.
+///
+/// ```
+/// use maxsmart_proto::http::{parse_target, HttpRequest};
+///
+/// let request = parse_target("/?cmd=201&json=%7B%22port%22%3A1%2C%22name%22%3A%22a%26b%22%7D")?;
+/// assert_eq!(request.command, 201);
+/// assert_eq!(request.arguments.as_deref(), Some(r#"{"port":1,"name":"a&b"}"#));
+/// assert_eq!(parse_target("/?cmd=005")?, HttpRequest::bare(5));
+/// # Ok::<(), maxsmart_proto::ParseError>(())
+/// ```
+pub fn parse_target(target: &str) -> Result<HttpRequest, ParseError> {
+    let without_fragment = target.split_once('#').map_or(target, |(before, _)| before);
+    let query = without_fragment
+        .split_once('?')
+        .map_or("", |(_, query)| query);
+    let mut command = None;
+    let mut arguments = None;
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "cmd" if command.is_some() => return Err(repeated("cmd", pair)),
+            "cmd" => command = Some(parse_command_number(value)?),
+            "json" if arguments.is_some() => return Err(repeated("json", pair)),
+            "json" => {
+                let decoded = percent_decode_str(value).decode_utf8().map_err(|_| {
+                    ParseError::InvalidValue {
+                        field: "json",
+                        value: json::excerpt(value),
+                        expected: "percent-encoded UTF-8",
+                    }
+                })?;
+                arguments = Some(String::from(decoded));
+            }
+            _ => tracing::debug!(parameter = key, "ignoring unknown query parameter"),
+        }
+    }
+    let command = command.ok_or(ParseError::MissingField { field: "cmd" })?;
+    Ok(HttpRequest { command, arguments })
+}
+
+fn parse_command_number(text: &str) -> Result<u16, ParseError> {
+    let valid = !text.is_empty() && text.len() <= 5 && text.bytes().all(|b| b.is_ascii_digit());
+    let number = if valid { text.parse().ok() } else { None };
+    number.ok_or_else(|| ParseError::InvalidValue {
+        field: "cmd",
+        value: json::excerpt(text),
+        expected: "a decimal command number below 65536",
+    })
+}
+
+fn repeated(field: &'static str, pair: &str) -> ParseError {
+    ParseError::InvalidValue {
+        field,
+        value: json::excerpt(pair),
+        expected: "the parameter once",
     }
 }
 
@@ -213,6 +286,65 @@ mod tests {
         assert!(!query.contains('='));
         assert!(!query.contains(' '));
         assert!(query.contains("%C3%A9"));
+    }
+
+    #[test]
+    fn hostile_name_decodes_back_unchanged() {
+        let name = "a&cmd=120#x%y z\"é+";
+        let request = HttpRequest::new(201, &json!({"port": 1, "name": name}));
+        let decoded = parse_target(&request.target()).unwrap();
+        assert_eq!(decoded, request);
+        let arguments: Value = serde_json::from_str(decoded.arguments.as_deref().unwrap()).unwrap();
+        assert_eq!(arguments["name"], name);
+    }
+
+    #[test]
+    fn altery_style_target_decodes() {
+        let target = core::str::from_utf8(fixture!("requests/http-200-altery-style.txt")).unwrap();
+        let request = parse_target(target).unwrap();
+        assert_eq!(request.command, 200);
+        assert_eq!(
+            request.arguments.as_deref(),
+            Some(r#"{"sn":"SWP6000000000001","port":1,"state":0}"#)
+        );
+    }
+
+    #[test]
+    fn padded_command_and_extra_parameters_are_accepted() {
+        let request = parse_target("/?cmd=005&x=1&json=%7B%7D#frag").unwrap();
+        assert_eq!(request.command, 5);
+        assert_eq!(request.arguments.as_deref(), Some("{}"));
+    }
+
+    #[test]
+    fn bad_targets_name_the_parameter() {
+        assert_eq!(
+            parse_target("/?json=%7B%7D"),
+            Err(ParseError::MissingField { field: "cmd" })
+        );
+        assert_eq!(
+            parse_target("/"),
+            Err(ParseError::MissingField { field: "cmd" })
+        );
+        for target in [
+            "/?cmd=",
+            "/?cmd=-1",
+            "/?cmd=70000",
+            "/?cmd=5&cmd=6",
+            "/?cmd=1e3",
+        ] {
+            assert!(
+                matches!(
+                    parse_target(target),
+                    Err(ParseError::InvalidValue { field: "cmd", .. })
+                ),
+                "{target}"
+            );
+        }
+        assert!(matches!(
+            parse_target("/?cmd=1&json=%FF"),
+            Err(ParseError::InvalidValue { field: "json", .. })
+        ));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 use core::ops::{Add, Sub};
 use core::time::Duration;
 
+use serde::{Serialize, Serializer};
+
 /// A point on the caller's monotonic clock, measured from an origin the caller chose.
 ///
 /// The state machines compare and add these values but never read a clock. Two instants
@@ -60,6 +62,13 @@ impl Sub<Instant> for Instant {
     }
 }
 
+/// Serializes as the time since the origin, the way serde writes a [`Duration`].
+impl Serialize for Instant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +77,15 @@ mod tests {
     fn addition_moves_forward() {
         let t = Instant::from_elapsed(Duration::from_secs(2)) + Duration::from_millis(500);
         assert_eq!(t.elapsed(), Duration::from_millis(2500));
+    }
+
+    #[test]
+    fn serializes_as_elapsed_duration() {
+        let instant = Instant::from_elapsed(Duration::from_millis(1500));
+        assert_eq!(
+            serde_json::to_string(&instant).unwrap(),
+            r#"{"secs":1,"nanos":500000000}"#
+        );
     }
 
     #[test]

@@ -155,7 +155,9 @@ pub(crate) fn string<'a>(
     path: &'static str,
 ) -> Result<&'a str, ParseError> {
     let value = field(object, key, path)?;
-    value.as_str().ok_or_else(|| invalid(path, value, "a string"))
+    value
+        .as_str()
+        .ok_or_else(|| invalid(path, value, "a string"))
 }
 
 /// Checks that a reply carried a `data` object and returns it.

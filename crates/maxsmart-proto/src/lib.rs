@@ -9,20 +9,35 @@
 //!
 //! # Layers
 //!
-//! - Messages: [`discovery`] (UDP 8888 discovery), [`http`] (the `GET /?cmd=N&json=...`
-//!   request and the `{response, code, data}` envelope), [`v3`] (UDP "V3" datagrams),
-//!   [`command`] (typed commands) and [`status`] (watts, amps and switch states).
+//! - Transports: [`discovery`] (UDP 8888 discovery), [`http`] (the `GET /?cmd=N&json=...`
+//!   request and the `{response, code, data}` envelope) and [`v3`] (UDP "V3" datagrams).
+//!   Both directions are covered, so a simulator can decode what a client builds.
+//! - Commands: [`command::Request`] names every known command and builds it for HTTP and
+//!   V3. One module per message family decodes the replies: [`status`] (watts, amps and
+//!   switch states, 511 and V3 90), [`stats`] (energy statistics, 510), [`clock`] (device
+//!   time, 502), [`ids`] (hardware identifiers, 124), [`names`] (renaming, 201, and names
+//!   from discovery) and [`config`] (master/slave, timers, price, rules, random mode).
+//! - Devices: [`firmware`] detects the firmware family from the version string and knows
+//!   which operations each family offers, so builders reject unsupported ones before
+//!   anything is sent.
 //! - State machines, all driven through the [`Operation`] trait: [`Exchange`] sends one
-//!   request and retries it, [`Switch`] switches and verifies, and
-//!   [`DiscoveryCollector`] gathers discovery replies until a deadline.
+//!   request and retries it, [`Query`](machine::Query) decodes its reply, [`Switch`]
+//!   switches and verifies, [`DiscoveryCollector`] gathers discovery replies until a
+//!   deadline, [`Initialise`] detects protocol, firmware, watt format, ports and names, and
+//!   [`Poller`] polls adaptively and reports changes. [`DeviceContext`] builds them all.
 //!
-//! Time enters as an [`Instant`] that the caller supplies.
+//! Time enters as an [`Instant`] that the caller supplies. Logging goes through `tracing`:
+//! `trace` for messages built and parsed, `debug` for what is dropped, ignored or retried,
+//! and `warn` for tolerated device misbehaviour. Serial numbers, MAC and IP addresses are
+//! logged at `debug` level or below only.
 //!
 //! # Features
 //!
-//! - `std` (default): implements [`std::error::Error`] through `core::error::Error` for the
-//!   error types of the dependencies and adds [`Instant::from_std`]. Without it the crate is
-//!   `#![no_std]` and needs only `alloc`.
+//! The crate is `#![no_std]` and needs only `alloc`.
+//!
+//! - `std` (default): adds [`Instant::from_std`] and [`Instant::to_std`], and turns on the
+//!   `std` features of `serde`, `serde_json`, `thiserror`, `percent-encoding` and `tracing`
+//!   (for `tracing`, per-thread subscribers). Without it every other item stays available.
 //!
 //! # Example
 //!
@@ -58,22 +73,28 @@ macro_rules! fixture {
     };
 }
 
+pub mod clock;
 pub mod command;
+pub mod config;
 pub mod datetime;
 pub mod discovery;
 pub mod error;
+pub mod firmware;
 pub mod http;
+pub mod ids;
 pub mod instant;
 pub mod machine;
+pub mod names;
 pub mod port;
+pub mod stats;
 pub mod status;
 pub mod v3;
 
 mod json;
 
-pub use error::{DeviceError, InvalidArgument, OperationError, ParseError};
+pub use error::{DeviceError, InvalidArgument, OperationError, ParseError, Unsupported};
 pub use instant::Instant;
 pub use machine::{
-    DeviceContext, DiscoveryCollector, Exchange, Input, Operation, Protocol, RetryPolicy, Switch,
-    Transmit, TransportFailure,
+    DeviceContext, DeviceInfo, DiscoveryCollector, Exchange, Initialise, Input, Operation,
+    PollConfig, PollEvent, Poller, Protocol, RetryPolicy, Switch, Transmit, TransportFailure,
 };

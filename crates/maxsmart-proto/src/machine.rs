@@ -11,11 +11,24 @@
 //!    [`Operation::handle_input`] or [`Operation::handle_timeout`], and go to step 1.
 //!
 //! When a timeout moves an operation past an attempt, HTTP requests still in flight are
-//! stale: the driver may drop them, and the machine ignores their responses.
+//! stale and the driver may drop them. A machine ignores responses to another command; a late
+//! response to an earlier attempt of the same command counts as the reply.
+//!
+//! | Machine                | Output                    | Built by                          |
+//! |------------------------|---------------------------|-----------------------------------|
+//! | [`Exchange`]           | the reply's `data`        | [`DeviceContext::exchange`]       |
+//! | [`Query`]              | a decoded reply           | the `read_*` and `set_*` builders |
+//! | [`Switch`]             | the confirming [`Status`](crate::status::Status) | [`DeviceContext::switch`] |
+//! | [`DiscoveryCollector`] | every device found        | [`DiscoveryCollector::new`]       |
+//! | [`Initialise`]         | a [`DeviceInfo`]          | [`Initialise::new`]               |
+//! | [`Poller`]             | none: it polls forever and reports [`PollEvent`]s | [`Poller::new`] |
 
+mod commands;
 mod context;
 mod discovery;
 mod exchange;
+mod initialise;
+mod poller;
 mod query;
 mod switch;
 
@@ -30,6 +43,8 @@ use serde::Serialize;
 pub use context::{DeviceContext, Protocol};
 pub use discovery::{DiscoveredDevice, DiscoveryCollector, DiscoveryOptions};
 pub use exchange::Exchange;
+pub use initialise::{DeviceInfo, Initialise, InitialiseOptions};
+pub use poller::{PollConfig, PollEvent, Poller};
 pub use query::Query;
 pub use switch::{Switch, VerifyPolicy};
 

@@ -12,6 +12,12 @@
 //! An integer array is ambiguous: `[0,45,0]` reads as 45 mW or as 45 W. No device is known to
 //! send whole watts, so integers mean milliwatts unless the caller forces
 //! [`WattFormat::WholeWatts`]. All-zero readings look the same in every encoding.
+//!
+//! [`decide_watt_format`] combines the JSON type with what the firmware family is known to
+//! send ([`FirmwareFamily::expected_watt_format`](crate::firmware::FirmwareFamily::expected_watt_format)):
+//! a caller override wins, then the JSON type of the payload, then the family's format when
+//! the payload holds no value to look at. A type that contradicts the family is logged as a
+//! warning and the type still decides, because it describes this very payload.
 
 use alloc::vec::Vec;
 
@@ -93,10 +99,56 @@ pub fn detect_watt_format(data: &Value) -> Option<WattFormat> {
     }
 }
 
+/// Decides how to read the watt values of one status payload.
+///
+/// `forced` is the caller's override and wins. Otherwise the JSON type of the first watt
+/// value decides ([`detect_watt_format`]). `expected` is the format the firmware family is
+/// known to send, and a warning is logged when the JSON type contradicts it. A payload
+/// without watt values takes `expected`, or [`WattFormat::Watts`] when that is unknown too.
+///
+/// ```
+/// use maxsmart_proto::status::{decide_watt_format, WattFormat};
+/// use serde_json::json;
+///
+/// let integers = json!({"watt": [0, 45]});
+/// assert_eq!(decide_watt_format(&integers, None, None), WattFormat::Milliwatts);
+/// assert_eq!(
+///     decide_watt_format(&integers, None, Some(WattFormat::WholeWatts)),
+///     WattFormat::WholeWatts
+/// );
+/// let empty = json!({"watt": []});
+/// assert_eq!(
+///     decide_watt_format(&empty, Some(WattFormat::Milliwatts), None),
+///     WattFormat::Milliwatts
+/// );
+/// ```
+pub fn decide_watt_format(
+    data: &Value,
+    expected: Option<WattFormat>,
+    forced: Option<WattFormat>,
+) -> WattFormat {
+    if let Some(forced) = forced {
+        return forced;
+    }
+    match (detect_watt_format(data), expected) {
+        (Some(detected), Some(expected)) if detected != expected => {
+            tracing::warn!(
+                ?detected,
+                ?expected,
+                "watt encoding differs from the one this firmware family sends"
+            );
+            detected
+        }
+        (Some(detected), _) => detected,
+        (None, expected) => expected.unwrap_or(WattFormat::Watts),
+    }
+}
+
 /// Parses the `data` object of a 511 or V3 90 reply.
 ///
 /// `forced` overrides the detected watt format. Without it, the format comes from
 /// [`detect_watt_format`], or [`WattFormat::Watts`] when the payload holds no watt values.
+/// [`parse_status_expecting`] also takes the firmware family's format into account.
 /// `watt` and `amp` arrays shorter than `switch` leave the missing readings at `None`;
 /// longer ones have their extra entries ignored.
 ///
@@ -120,6 +172,21 @@ pub fn parse_status(
     data: Option<&Value>,
     forced: Option<WattFormat>,
 ) -> Result<Status, ParseError> {
+    parse_status_expecting(data, None, forced)
+}
+
+/// Parses the `data` object of a 511 or V3 90 reply, deciding the watt format with
+/// [`decide_watt_format`] from the payload, the family's `expected` format and the caller's
+/// `forced` override.
+///
+/// # Errors
+///
+/// Returns [`ParseError`] as [`parse_status`] does.
+pub fn parse_status_expecting(
+    data: Option<&Value>,
+    expected: Option<WattFormat>,
+    forced: Option<WattFormat>,
+) -> Result<Status, ParseError> {
     let data = data.ok_or(ParseError::MissingField { field: "data" })?;
     let switches = json::array(data, "switch", "data.switch")?;
     if switches.len() > usize::from(u8::MAX) {
@@ -129,9 +196,7 @@ pub fn parse_status(
             expected: "at most 255 ports",
         });
     }
-    let watt_format = forced
-        .or_else(|| detect_watt_format(data))
-        .unwrap_or(WattFormat::Watts);
+    let watt_format = decide_watt_format(data, expected, forced);
     let watts = optional_array(data, "watt", "data.watt")?;
     let amps = optional_array(data, "amp", "data.amp")?;
     if watts.len() != switches.len() || amps.len() != switches.len() {
@@ -359,6 +424,44 @@ mod tests {
         assert_eq!(status.watt_format, WattFormat::Watts);
         assert_eq!(status.ports[0].watts, Some(1.5));
         assert_eq!(status.ports[1].watts, Some(2.0));
+    }
+
+    #[test]
+    fn family_expectation_fills_in_for_empty_payloads() {
+        let data = json!({"watt": [], "amp": [5], "switch": [1]});
+        let status = parse_status_expecting(Some(&data), Some(WattFormat::Milliwatts), None);
+        let status = status.unwrap();
+        assert_eq!(status.watt_format, WattFormat::Milliwatts);
+        assert_eq!(status.ports[0].amps, Some(0.005));
+        assert_eq!(status.ports[0].watts, None);
+    }
+
+    #[test]
+    fn payload_type_beats_disagreeing_family() {
+        let strings = fixture!("v1.30/v1.30-strip-511.json");
+        let data = parse_reply(strings, 511).unwrap();
+        let expected = Some(WattFormat::Milliwatts);
+        let status = parse_status_expecting(data.as_ref(), expected, None).unwrap();
+        assert_eq!(status.watt_format, WattFormat::Watts);
+        assert_eq!(status.ports[1].watts, Some(15.2));
+
+        let integers = fixture!("v2.11/v2.11-strip-511.json");
+        let data = parse_reply(integers, 511).unwrap();
+        let status = parse_status_expecting(data.as_ref(), Some(WattFormat::Watts), None).unwrap();
+        assert_eq!(status.watt_format, WattFormat::Milliwatts);
+        assert_eq!(status.ports[4].watts, Some(122.5));
+    }
+
+    #[test]
+    fn override_beats_type_and_family() {
+        let data = json!({"watt": [45], "switch": [1]});
+        let status = parse_status_expecting(
+            Some(&data),
+            Some(WattFormat::Milliwatts),
+            Some(WattFormat::WholeWatts),
+        )
+        .unwrap();
+        assert_eq!(status.ports[0].watts, Some(45.0));
     }
 
     #[test]

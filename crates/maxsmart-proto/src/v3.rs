@@ -5,11 +5,11 @@
 //! usually repeat the `V3` prefix but some devices omit it, so both forms are accepted. Values
 //! in V3 replies are integers in milli-units.
 
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::ParseError;
 use crate::http::{self, Envelope};
@@ -98,6 +98,87 @@ pub fn parse_reply(datagram: &[u8]) -> Result<V3Reply, ParseError> {
     })
 }
 
+/// A decoded V3 request datagram, as a device reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct V3Request {
+    /// The serial number `sn`, when present.
+    pub serial: Option<String>,
+    /// The command number `cmd`.
+    pub command: u16,
+    /// Every other member of the JSON object, such as `port` and `state`.
+    pub fields: Map<String, Value>,
+    /// Text after the JSON object, without surrounding white space, such as the
+    /// ` ip=192.0.2.15` suffix one client appends; empty when there is none.
+    pub trailer: String,
+}
+
+/// Parses a V3 request datagram: `V3`, a JSON object with `cmd`, and optional trailing text.
+///
+/// # Errors
+///
+/// Returns [`ParseError`] for a datagram without the `V3` prefix or with invalid JSON, a
+/// JSON value that is not an object, a missing or invalid `cmd`, or an `sn` that is not a
+/// string.
+///
+/// ```
+/// use maxsmart_proto::v3::parse_request;
+///
+/// let request = parse_request(br#"V3{"sn":"SWW1000000000005","cmd":20,"port":1,"state":1}  ip=192.0.2.15"#)?;
+/// assert_eq!(request.command, 20);
+/// assert_eq!(request.serial.as_deref(), Some("SWW1000000000005"));
+/// assert_eq!(request.fields["port"], 1);
+/// assert_eq!(request.trailer, "ip=192.0.2.15");
+/// # Ok::<(), maxsmart_proto::ParseError>(())
+/// ```
+pub fn parse_request(datagram: &[u8]) -> Result<V3Request, ParseError> {
+    let trimmed = trim_end(datagram);
+    let Some(body) = trimmed.strip_prefix(PREFIX) else {
+        if trimmed.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        return Err(ParseError::InvalidValue {
+            field: "prefix",
+            value: json::excerpt_bytes(&trimmed[..trimmed.len().min(2)]),
+            expected: "a datagram starting with V3",
+        });
+    };
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ParseError::Empty);
+    }
+    let mut stream = serde_json::Deserializer::from_slice(body).into_iter::<Value>();
+    let document = match stream.next() {
+        Some(Ok(document)) => document,
+        Some(Err(error)) => {
+            return Err(ParseError::InvalidJson {
+                reason: error.to_string(),
+                excerpt: json::excerpt_bytes(body),
+            });
+        }
+        None => return Err(ParseError::Empty),
+    };
+    let trailer = String::from_utf8_lossy(&body[stream.byte_offset()..])
+        .trim()
+        .into();
+    let Value::Object(mut fields) = document else {
+        return Err(json::invalid("request", &document, "a JSON object"));
+    };
+    let command = match fields.remove("cmd") {
+        None | Some(Value::Null) => return Err(ParseError::MissingField { field: "cmd" }),
+        Some(value) => json::read_u16(&value, "cmd")?,
+    };
+    let serial = match fields.remove("sn") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(serial)) => Some(serial),
+        Some(other) => return Err(json::invalid("sn", &other, "a string")),
+    };
+    Ok(V3Request {
+        serial,
+        command,
+        fields,
+        trailer,
+    })
+}
+
 /// Returns whether a datagram looks like a V3 message rather than a discovery reply.
 pub fn is_v3(datagram: &[u8]) -> bool {
     datagram.starts_with(PREFIX)
@@ -155,6 +236,65 @@ mod tests {
     fn serial_with_quote_is_escaped() {
         let datagram = encode_request(Some("A\"B"), CMD_STATUS, &NoFields);
         assert_eq!(datagram, br#"V3{"sn":"A\"B","cmd":90}"#);
+    }
+
+    #[test]
+    fn request_fixtures_decode() {
+        let status = parse_request(fixture!("requests/v3-90.txt")).unwrap();
+        assert_eq!(status.command, CMD_STATUS);
+        assert_eq!(status.serial.as_deref(), Some("SWW6000000000004"));
+        assert!(status.fields.is_empty());
+        assert_eq!(status.trailer, "");
+
+        let bare = parse_request(fixture!("requests/v3-90-without-sn.txt")).unwrap();
+        assert_eq!(bare.serial, None);
+
+        let suffixed = parse_request(fixture!("requests/v3-20-port1-on-ip-suffix.txt")).unwrap();
+        assert_eq!(suffixed.command, CMD_SWITCH);
+        assert_eq!(suffixed.fields["state"], 1);
+        assert_eq!(suffixed.trailer, "ip=192.0.2.15");
+    }
+
+    #[test]
+    fn encoded_request_decodes_back() {
+        let fields = SwitchFields { port: 3, state: 1 };
+        let datagram = encode_request(Some("SWW6000000000004"), CMD_SWITCH, &fields);
+        let request = parse_request(&datagram).unwrap();
+        assert_eq!(request.command, CMD_SWITCH);
+        assert_eq!(request.fields["port"], 3);
+        assert_eq!(request.fields["state"], 1);
+    }
+
+    #[test]
+    fn bad_requests_are_typed_errors() {
+        assert_eq!(parse_request(b""), Err(ParseError::Empty));
+        assert_eq!(parse_request(b"V3  "), Err(ParseError::Empty));
+        assert!(matches!(
+            parse_request(br#"{"cmd":90}"#),
+            Err(ParseError::InvalidValue {
+                field: "prefix",
+                ..
+            })
+        ));
+        assert_eq!(
+            parse_request(br#"V3{"sn":"x"}"#),
+            Err(ParseError::MissingField { field: "cmd" })
+        );
+        assert!(matches!(
+            parse_request(b"V3[90]"),
+            Err(ParseError::InvalidValue {
+                field: "request",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse_request(b"V3{\"cmd\":"),
+            Err(ParseError::InvalidJson { .. })
+        ));
+        assert!(matches!(
+            parse_request(br#"V3{"cmd":90,"sn":5}"#),
+            Err(ParseError::InvalidValue { field: "sn", .. })
+        ));
     }
 
     #[test]

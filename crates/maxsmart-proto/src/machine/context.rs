@@ -6,10 +6,11 @@ use core::net::{IpAddr, SocketAddr};
 
 use serde::Serialize;
 
-use super::{Exchange, Query, RetryPolicy, Switch, Transmit, VerifyPolicy};
+use super::{DiscoveredDevice, Exchange, Query, RetryPolicy, Switch, Transmit, VerifyPolicy};
 use crate::command::Request;
 use crate::discovery::UDP_PORT;
 use crate::error::{InvalidArgument, OperationError, Unsupported};
+use crate::firmware::{Feature, FirmwareFamily, Support};
 use crate::http::HTTP_PORT;
 use crate::port::PortSelector;
 use crate::status::{self, Status, WattFormat};
@@ -66,6 +67,61 @@ impl DeviceContext {
         }
     }
 
+    /// Creates a context for a device found by discovery: its address, serial and firmware.
+    ///
+    /// The protocol is V3 for firmware 5.x, which has no HTTP server, and HTTP otherwise;
+    /// [`Initialise`](super::Initialise) confirms it with a probe.
+    pub fn from_discovery(device: &DiscoveredDevice) -> Self {
+        let mut context = DeviceContext::new(device.address.ip());
+        context.serial = Some(device.reply.serial.clone());
+        context.firmware = device.reply.firmware.clone();
+        if !context.family().has_http() {
+            context.protocol = Protocol::UdpV3;
+        }
+        context
+    }
+
+    /// Returns the firmware family of the reported version.
+    pub fn family(&self) -> FirmwareFamily {
+        FirmwareFamily::from_optional(self.firmware.as_deref())
+    }
+
+    /// Returns the port count, or 6 while it is unknown.
+    pub fn port_limit(&self) -> u8 {
+        self.port_count.unwrap_or(6)
+    }
+
+    /// Returns the watt format the device's family sends over its protocol, if known.
+    pub fn expected_watt_format(&self) -> Option<WattFormat> {
+        self.family()
+            .expected_watt_format(self.protocol == Protocol::UdpV3)
+    }
+
+    /// Checks that the firmware and protocol offer `feature`.
+    ///
+    /// Operations that no source shows on this firmware are allowed and return
+    /// [`Support::Unverified`]; the device decides.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`Unsupported`] naming the operation and the firmware when a source shows the
+    /// firmware lacks it, or the protocol has no such command.
+    pub fn check_feature(&self, feature: Feature) -> Result<Support, Unsupported> {
+        let capability = self.family().capability(feature);
+        let (support, operation) = match self.protocol {
+            Protocol::Http => (capability.http, feature.name()),
+            Protocol::UdpV3 => (capability.v3, v3_operation_name(feature)),
+        };
+        if !support.is_allowed() {
+            tracing::debug!(operation, firmware = %self.firmware_label(), "operation rejected");
+            return Err(Unsupported {
+                operation,
+                firmware: self.firmware_label(),
+            });
+        }
+        Ok(support)
+    }
+
     /// Builds the exchange that sends `request` over the device's protocol.
     ///
     /// # Errors
@@ -97,14 +153,20 @@ impl DeviceContext {
     }
 
     /// Builds an operation that reads the watts, amps and switch state of every port.
+    ///
+    /// The watt format is decided per reply by
+    /// [`decide_watt_format`](crate::status::decide_watt_format) from
+    /// [`DeviceContext::watt_format`] (the override), the reply's JSON types and the format
+    /// the firmware family sends.
     pub fn read_status(&self) -> Query<Status> {
         let forced = self.watt_format;
+        let expected = self.expected_watt_format();
         let exchange = self
             .exchange(&Request::Status)
             .expect("status requests have an HTTP and a V3 form");
         Query::new(
             exchange,
-            Box::new(move |data| status::parse_status(data.as_ref(), forced)),
+            Box::new(move |data| status::parse_status_expecting(data.as_ref(), expected, forced)),
         )
     }
 
@@ -132,6 +194,26 @@ impl DeviceContext {
         self.firmware
             .clone()
             .unwrap_or_else(|| String::from("unknown"))
+    }
+}
+
+/// Returns the operation name used when the V3 protocol lacks a command.
+fn v3_operation_name(feature: Feature) -> &'static str {
+    match feature {
+        Feature::Status => "status over UDP V3",
+        Feature::Switch => "switch over UDP V3",
+        Feature::SwitchStates => "switch states over UDP V3",
+        Feature::Rename => "rename over UDP V3",
+        Feature::Statistics => "statistics over UDP V3",
+        Feature::DeviceTime => "device time over UDP V3",
+        Feature::HardwareIds => "hardware ids over UDP V3",
+        Feature::FactoryReset => "factory reset over UDP V3",
+        Feature::MasterSlave => "master/slave over UDP V3",
+        Feature::Timer => "timer over UDP V3",
+        Feature::Price => "price over UDP V3",
+        Feature::Rules => "rules over UDP V3",
+        Feature::RandomMode => "random mode over UDP V3",
+        Feature::ReadRandomMode => "random mode query over UDP V3",
     }
 }
 
@@ -171,6 +253,45 @@ mod tests {
                 to: "127.0.0.9:8888".parse().unwrap(),
                 payload: br#"V3{"sn":"SWW6000000000004","cmd":90}"#.to_vec()
             }
+        );
+    }
+
+    #[test]
+    fn discovery_of_udp_only_firmware_selects_v3() {
+        let reply = crate::discovery::parse_reply(fixture!("v5.11/v5.11-strip-discovery.json"));
+        let device = DiscoveredDevice {
+            address: "127.0.0.9:8888".parse().unwrap(),
+            reply: reply.unwrap(),
+        };
+        let context = DeviceContext::from_discovery(&device);
+        assert_eq!(context.protocol, Protocol::UdpV3);
+        assert_eq!(context.family(), FirmwareFamily::V5x);
+        assert_eq!(context.serial.as_deref(), Some("SWW6000000000004"));
+        assert_eq!(context.http_address, "127.0.0.9:80".parse().unwrap());
+        assert_eq!(context.expected_watt_format(), Some(WattFormat::Milliwatts));
+    }
+
+    #[test]
+    fn feature_check_names_operation_and_firmware() {
+        let mut context = context(Protocol::Http);
+        context.firmware = Some("2.11".into());
+        assert_eq!(
+            context.check_feature(Feature::Rename),
+            Err(Unsupported {
+                operation: "rename",
+                firmware: "2.11".into()
+            })
+        );
+        assert_eq!(
+            context.check_feature(Feature::Statistics),
+            Ok(Support::Unverified)
+        );
+        context.protocol = Protocol::UdpV3;
+        let error = context.check_feature(Feature::Statistics).unwrap_err();
+        assert_eq!(error.operation, "statistics over UDP V3");
+        assert_eq!(
+            alloc::format!("{error}"),
+            "statistics over UDP V3 is not supported by firmware 2.11"
         );
     }
 

@@ -55,6 +55,14 @@ pub struct DiscoveredDevice {
 /// address, keeps one entry holding its newest reply and address. Datagrams that are not
 /// discovery replies are ignored. The output is every device found, in the order they first
 /// answered; an empty list when nobody answered.
+///
+/// # Calling contract
+///
+/// The first [`Operation::poll_transmit`] starts the clock: drain it after every call, because
+/// each round yields one datagram per target. Feed every datagram received on the socket
+/// that sent the requests, and call [`Operation::handle_timeout`] at
+/// [`Operation::poll_timeout`] for the next round and the end of the window. Take devices
+/// as they arrive with [`DiscoveryCollector::poll_found`], or all at the end as the output.
 #[derive(Debug)]
 pub struct DiscoveryCollector {
     payload: Vec<u8>,

@@ -11,12 +11,21 @@ use crate::v3;
 /// Sends one request and waits for its reply, retrying timeouts and transport failures.
 ///
 /// A reply matches when it comes from the address the request went to and its `response`
-/// names the command. Over UDP, datagrams from other sources, replies to other commands and
-/// undecodable datagrams are ignored, so late and duplicate replies do no harm. A reply with
-/// a failure code or an undecodable HTTP body ends the exchange at once without a retry.
+/// names the command. Inputs from other sources and replies to other commands are ignored,
+/// over HTTP and UDP alike, and so are undecodable datagrams, so late and duplicate replies do
+/// no harm. A reply with a failure code or an undecodable HTTP body ends the exchange at once
+/// without a retry.
 ///
 /// The output is the reply's `data`, `None` for an acknowledgement.
-#[derive(Debug)]
+///
+/// # Calling contract
+///
+/// Call [`Operation::poll_transmit`] first: it sends the request and starts the attempt's
+/// timer. Feed every HTTP response, HTTP failure and datagram. Call
+/// [`Operation::handle_timeout`] at [`Operation::poll_timeout`], then `poll_transmit` again,
+/// because a timeout may schedule a retry after a backoff pause. HTTP failures count as
+/// failed attempts at once, without waiting for the timer.
+#[derive(Debug, Clone)]
 pub struct Exchange {
     command: u16,
     transmit: Transmit,
@@ -52,6 +61,11 @@ impl Exchange {
     /// Returns the command number this exchange waits for.
     pub fn command(&self) -> u16 {
         self.command
+    }
+
+    /// Returns the message this exchange sends.
+    pub fn transmit(&self) -> &Transmit {
+        &self.transmit
     }
 
     /// Returns how many times the request has been sent so far.
@@ -111,7 +125,21 @@ impl Exchange {
 
     fn handle_http(&mut self, body: &[u8]) {
         tracing::trace!(command = self.command, bytes = body.len(), "http reply");
-        self.finish_reply(http::parse_reply(body, self.command));
+        let envelope = match http::parse_envelope(body) {
+            Ok(envelope) => envelope,
+            Err(error) => return self.finish_reply(Err(error.into())),
+        };
+        if envelope.response != self.command {
+            // A stale connection of an earlier command, such as a duplicate acknowledgement
+            // of a retried switch arriving while its state is read back.
+            tracing::debug!(
+                command = self.command,
+                response = envelope.response,
+                "ignoring http reply for another command"
+            );
+            return;
+        }
+        self.finish_reply(envelope.into_data(self.command));
     }
 
     fn handle_datagram(&mut self, payload: &[u8]) {
@@ -298,6 +326,33 @@ mod tests {
     }
 
     #[test]
+    fn late_reply_during_backoff_is_dropped() {
+        let mut exchange = udp_exchange(2);
+        let _ = exchange.poll_transmit(at(0));
+        exchange.handle_timeout(at(1000));
+        let payload = fixture!("v5.11/v5.11-strip-v3-90.txt");
+        exchange.handle_input(
+            at(1050),
+            Input::Datagram {
+                from: device(),
+                payload,
+            },
+        );
+        assert!(exchange.poll_output().is_none());
+        exchange.handle_timeout(at(1100));
+        assert!(exchange.poll_transmit(at(1100)).is_some());
+        exchange.handle_input(
+            at(1120),
+            Input::Datagram {
+                from: device(),
+                payload,
+            },
+        );
+        assert!(exchange.poll_output().unwrap().is_ok());
+        assert_eq!(exchange.attempts(), 2);
+    }
+
+    #[test]
     fn early_timeout_call_changes_nothing() {
         let mut exchange = udp_exchange(1);
         let _ = exchange.poll_transmit(at(0));
@@ -378,6 +433,29 @@ mod tests {
                 failure
             }))
         );
+    }
+
+    #[test]
+    fn http_reply_to_another_command_is_ignored() {
+        let to: SocketAddr = "127.0.0.2:80".parse().unwrap();
+        let transmit = Transmit::Http {
+            to,
+            target: "/?cmd=511".into(),
+        };
+        let mut exchange = Exchange::new(511, transmit, RetryPolicy::default());
+        let _ = exchange.poll_transmit(at(0));
+        let stale = fixture!("v1.30/ack-200.json");
+        exchange.handle_input(
+            at(1),
+            Input::HttpResponse {
+                from: to,
+                body: stale,
+            },
+        );
+        assert!(exchange.poll_output().is_none());
+        let body = fixture!("v1.30/v1.30-strip-511.json");
+        exchange.handle_input(at(2), Input::HttpResponse { from: to, body });
+        assert!(exchange.poll_output().unwrap().is_ok());
     }
 
     #[test]

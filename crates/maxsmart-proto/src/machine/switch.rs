@@ -33,6 +33,12 @@ impl Default for VerifyPolicy {
 /// The output is the status that confirmed the change, or the status after the command when
 /// verification is off. After the last failed check the result is
 /// [`OperationError::StateUnchanged`].
+///
+/// # Calling contract
+///
+/// Drive it like an [`Exchange`]: it sends the command, then one status read per check with a
+/// pause of [`VerifyPolicy::delay`] between checks. Each step retries as the context's
+/// [`RetryPolicy`](super::RetryPolicy) sets, and a failed step ends the operation.
 #[derive(Debug)]
 pub struct Switch {
     context: DeviceContext,
