@@ -1,6 +1,9 @@
 //! Error types: one enum per concern.
 
 use alloc::string::String;
+use core::fmt;
+
+use serde::Serialize;
 
 /// A device reply that could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -149,7 +152,7 @@ pub enum OperationError {
         /// How many times it was sent.
         attempts: u32,
         /// What the transport reported.
-        failure: crate::machine::TransportFailure,
+        failure: TransportFailure,
     },
     /// The device answered with a failure code.
     #[error(transparent)]
@@ -196,5 +199,32 @@ impl OperationError {
                 | OperationError::StateUnchanged { .. }
                 | OperationError::NoDevice { .. }
         )
+    }
+}
+
+/// Why the transport could not deliver a request or its response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TransportFailure {
+    /// The device refused the TCP connection (firmware 5.x has no HTTP server).
+    ConnectionRefused,
+    /// The connection closed before a complete response arrived.
+    ConnectionClosed,
+    /// The response was not HTTP or its body could not be read.
+    InvalidResponse,
+    /// Sending failed locally (no route, socket error).
+    SendFailed,
+}
+
+impl fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = match self {
+            TransportFailure::ConnectionRefused => "connection refused",
+            TransportFailure::ConnectionClosed => "connection closed before a complete response",
+            TransportFailure::InvalidResponse => "invalid HTTP response",
+            TransportFailure::SendFailed => "sending failed",
+        };
+        f.write_str(text)
     }
 }

@@ -34,12 +34,10 @@ mod switch;
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
 use core::net::SocketAddr;
 use core::time::Duration;
 
-use serde::Serialize;
-
+pub use crate::error::TransportFailure;
 pub use context::{DeviceContext, Protocol};
 pub use discovery::{DiscoveredDevice, DiscoveryCollector, DiscoveryOptions};
 pub use exchange::Exchange;
@@ -94,33 +92,6 @@ pub enum Input<'a> {
         /// The payload.
         payload: &'a [u8],
     },
-}
-
-/// Why the transport could not deliver a request or its response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum TransportFailure {
-    /// The device refused the TCP connection (firmware 5.x has no HTTP server).
-    ConnectionRefused,
-    /// The connection closed before a complete response arrived.
-    ConnectionClosed,
-    /// The response was not HTTP or its body could not be read.
-    InvalidResponse,
-    /// Sending failed locally (no route, socket error).
-    SendFailed,
-}
-
-impl fmt::Display for TransportFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = match self {
-            TransportFailure::ConnectionRefused => "connection refused",
-            TransportFailure::ConnectionClosed => "connection closed before a complete response",
-            TransportFailure::InvalidResponse => "invalid HTTP response",
-            TransportFailure::SendFailed => "sending failed",
-        };
-        f.write_str(text)
-    }
 }
 
 /// Timeouts and retries of one request.
