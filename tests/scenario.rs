@@ -8,8 +8,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use maxsmart_proto::machine::{
-    DeviceContext, DiscoveryCollector, DiscoveryOptions, Protocol, RetryPolicy, Transmit,
-    TransportFailure,
+    DeviceContext, DiscoveryCollector, DiscoveryOptions, Initialise, InitialiseOptions, PollConfig,
+    PollEvent, Poller, Protocol, RetryPolicy, Transmit, TransportFailure,
 };
 use maxsmart_proto::port::PortSelector;
 use maxsmart_proto::status::WattFormat;
@@ -230,4 +230,190 @@ fn discovery_collects_each_device_once() {
     assert_eq!(plug.address, "127.0.0.12:8888".parse().unwrap());
     // Two rounds 0.5 s apart, then a 1.5 s window.
     assert_eq!(net.now, Instant::from_elapsed(Duration::from_millis(2000)));
+}
+
+fn secs(seconds: f64) -> Instant {
+    Instant::from_elapsed(Duration::from_secs_f64(seconds))
+}
+
+/// Drives `poller` until the virtual clock would pass `until`, collecting its events.
+fn poll_until(net: &mut VirtualNet, poller: &mut Poller, until: Instant) -> Vec<PollEvent> {
+    let mut events = Vec::new();
+    loop {
+        net.transmit_all(poller);
+        while let Some(event) = poller.poll_event() {
+            events.push(event);
+        }
+        match net.next_event(poller) {
+            Some(next) if next <= until => net.step(poller),
+            _ => break,
+        }
+    }
+    net.now = net.now.max(until);
+    events
+}
+
+fn fast_poll() -> PollConfig {
+    PollConfig {
+        timeout: Duration::from_secs(1),
+        ..PollConfig::default()
+    }
+}
+
+#[test]
+fn initialise_falls_back_to_v3_on_firmware_511() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip511, 20, Faults::none());
+    let context = DeviceContext::new(net.devices[strip].http.ip());
+    let info = net
+        .run(Initialise::new(
+            &context,
+            None,
+            InitialiseOptions::default(),
+        ))
+        .unwrap();
+    assert_eq!(info.protocol, Protocol::UdpV3);
+    assert_eq!(info.firmware.as_deref(), Some("5.11"));
+    assert_eq!(info.port_count, 6);
+    assert_eq!(info.watt_format, WattFormat::Milliwatts);
+    let mut context = context;
+    info.apply_to(&mut context);
+    assert_eq!(context.protocol, Protocol::UdpV3);
+    assert_eq!(
+        context.serial.as_deref(),
+        Some(net.devices[strip].model.serial())
+    );
+}
+
+#[test]
+fn initialise_learns_plug_and_strip_shapes() {
+    let mut net = VirtualNet::new();
+    let plug = net.add(Profile::Plug130, 21, Faults::none());
+    let strip = net.add(Profile::Strip130, 22, Faults::none());
+
+    let plug_context = DeviceContext::new(net.devices[plug].http.ip());
+    let plug_info = net
+        .run(Initialise::new(
+            &plug_context,
+            None,
+            InitialiseOptions::default(),
+        ))
+        .unwrap();
+    assert_eq!(plug_info.protocol, Protocol::Http);
+    assert_eq!(plug_info.port_count, 1);
+    assert_eq!(plug_info.watt_format, WattFormat::Watts);
+
+    let strip_context = DeviceContext::new(net.devices[strip].http.ip());
+    let strip_info = net
+        .run(Initialise::new(
+            &strip_context,
+            None,
+            InitialiseOptions::default(),
+        ))
+        .unwrap();
+    assert_eq!(strip_info.port_count, 6);
+    assert_eq!(strip_info.firmware.as_deref(), Some("1.30"));
+}
+
+#[test]
+fn poller_bursts_after_a_command_then_slows_down() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip130, 23, Faults::none());
+    let context = context(&net, strip, Protocol::Http);
+    let mut poller = Poller::new(&context, fast_poll(), Instant::ZERO);
+
+    poll_until(&mut net, &mut poller, secs(11.0));
+    poller.command_sent(net.now);
+    poll_until(&mut net, &mut poller, secs(30.0));
+
+    let starts: Vec<Instant> = net.send_times().to_vec();
+    let expected: Vec<Instant> = [0.0, 5.0, 10.0, 13.0, 15.0, 17.0, 19.0, 24.0, 29.0]
+        .into_iter()
+        .map(secs)
+        .collect();
+    assert_eq!(starts, expected);
+}
+
+#[test]
+fn poller_reports_switches_and_power_changes() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip130, 24, Faults::none());
+    let context = context(&net, strip, Protocol::Http);
+    let mut poller = Poller::new(&context, fast_poll(), Instant::ZERO);
+    let first = poll_until(&mut net, &mut poller, secs(1.0));
+    assert!(
+        matches!(first.as_slice(), [PollEvent::Polled { .. }]),
+        "{first:?}"
+    );
+
+    let wall_clock = net.wall_clock();
+    net.devices[strip]
+        .model
+        .set_switch(wall_clock, 2, true)
+        .unwrap();
+    let events = poll_until(&mut net, &mut poller, secs(6.0));
+    assert!(
+        events.contains(&PollEvent::PortSwitched { port: 2, on: true }),
+        "{events:?}"
+    );
+    let power = events.iter().find_map(|event| match event {
+        PollEvent::PowerChanged {
+            port: 2,
+            watts,
+            previous_watts,
+        } => Some((*previous_watts, *watts)),
+        _ => None,
+    });
+    let (previous, now) = power.expect("power change of port 2 reported");
+    assert_eq!(previous, 0.0);
+    assert!(now > 1.0);
+    assert!(poller.latest().unwrap().ports[1].on);
+}
+
+#[test]
+fn poller_reports_plug_switch_events() {
+    let mut net = VirtualNet::new();
+    let plug = net.add(Profile::Plug130, 25, Faults::none());
+    let context = context(&net, plug, Protocol::Http);
+    let mut poller = Poller::new(&context, fast_poll(), Instant::ZERO);
+    poll_until(&mut net, &mut poller, secs(1.0));
+    let wall_clock = net.wall_clock();
+    net.devices[plug]
+        .model
+        .set_switch(wall_clock, 1, true)
+        .unwrap();
+    let events = poll_until(&mut net, &mut poller, secs(6.0));
+    assert!(
+        events.contains(&PollEvent::PortSwitched { port: 1, on: true }),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn poller_keeps_polling_through_silence() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip511, 26, Faults::none().drop_every(1));
+    let context = context(&net, strip, Protocol::UdpV3);
+    let mut poller = Poller::new(&context, fast_poll(), Instant::ZERO);
+    let events = poll_until(&mut net, &mut poller, secs(16.0));
+    let failures: Vec<u32> = events
+        .iter()
+        .filter_map(|event| match event {
+            PollEvent::PollFailed {
+                consecutive_failures,
+                ..
+            } => Some(*consecutive_failures),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failures, [1, 2, 3, 4]);
+    assert_eq!(poller.consecutive_failures(), 4);
+
+    net.devices[strip].faults = Faults::none();
+    let events = poll_until(&mut net, &mut poller, secs(21.0));
+    assert!(
+        matches!(events.last(), Some(PollEvent::Polled { .. })),
+        "{events:?}"
+    );
+    assert_eq!(poller.consecutive_failures(), 0);
 }

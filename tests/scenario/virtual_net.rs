@@ -48,6 +48,7 @@ pub struct VirtualNet {
     sequence: u64,
     /// Every transmit the machines sent, in order.
     pub sent: Vec<Transmit>,
+    send_times: Vec<Instant>,
 }
 
 impl VirtualNet {
@@ -60,6 +61,7 @@ impl VirtualNet {
             in_flight: BTreeMap::new(),
             sequence: 0,
             sent: Vec::new(),
+            send_times: Vec::new(),
         }
     }
 
@@ -98,8 +100,24 @@ impl VirtualNet {
     pub fn transmit_all<O: Operation>(&mut self, operation: &mut O) {
         while let Some(transmit) = operation.poll_transmit(self.now) {
             self.sent.push(transmit.clone());
+            self.send_times.push(self.now);
             self.deliver_to_device(transmit);
         }
+    }
+
+    /// Returns the instant of the next delivery or deadline, whichever comes first.
+    pub fn next_event<O: Operation>(&self, operation: &O) -> Option<Instant> {
+        let delivery = self.in_flight.keys().next().map(|(at, _)| *at);
+        match (delivery, operation.poll_timeout()) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Returns the instants at which `operation` sent each UDP datagram or HTTP request so far,
+    /// as recorded by [`VirtualNet::transmit_all`].
+    pub fn send_times(&self) -> &[Instant] {
+        &self.send_times
     }
 
     /// Moves the clock to the next event and feeds it to `operation`.
