@@ -50,7 +50,7 @@ fn strip_130_switch_is_verified_over_http() {
     assert!(status.ports[2].on);
     assert!(status.ports[2].watts.unwrap() > 0.0);
     assert_eq!(status.watt_format, WattFormat::Watts);
-    assert_eq!(net.devices[strip].model.switch_states()[2], true);
+    assert!(net.devices[strip].model.switch_states()[2]);
 }
 
 #[test]

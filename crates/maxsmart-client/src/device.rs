@@ -1,230 +1,207 @@
-//! One device: its builder, its operations and its lifetime.
+//! One device: its shared state, its operations and its lifetime.
 
-use std::net::{IpAddr, SocketAddr};
-use std::time::Duration;
+mod builder;
+mod events;
+mod polling;
+mod ports;
+mod relocate;
+mod settings;
 
+use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex as StdMutex, MutexGuard, PoisonError};
+
+use futures::channel::mpsc;
 use futures::lock::Mutex;
-use maxsmart_proto::machine::{DeviceContext, Operation, Protocol, RetryPolicy};
-use maxsmart_proto::port::PortSelector;
-use maxsmart_proto::status::{Status, WattFormat};
+use maxsmart_proto::OperationError;
+use maxsmart_proto::machine::{DeviceContext, DeviceInfo, Operation, Protocol};
+use tracing::Instrument;
 
+pub use builder::{DeviceBuilder, ProtocolChoice};
+pub use events::{CallbackId, Event, EventStream, Snapshot};
+pub use settings::Health;
+
+use self::events::EventHub;
+use self::polling::PollControl;
 use crate::clock::Clock;
-use crate::driver::{DriveError, drive};
 use crate::error::Error;
+use crate::operation;
 use crate::runtime::Runtime;
+use crate::task::{LiveTasks, TaskSet};
 
-/// How the builder picks the device's protocol.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ProtocolChoice {
-    /// Tries HTTP first and falls back to UDP V3 when HTTP is refused or silent.
-    #[default]
-    Detect,
-    /// Always HTTP.
-    Http,
-    /// Always UDP V3.
-    UdpV3,
-}
-
-/// Configures and connects a [`Device`].
-#[derive(Debug, Clone)]
-pub struct DeviceBuilder<R: Runtime> {
-    runtime: R,
-    context: DeviceContext,
-    protocol: ProtocolChoice,
-}
-
-impl<R: Runtime> DeviceBuilder<R> {
-    /// Starts a builder for the device at `ip` on the standard ports 80 and 8888.
-    pub fn new(runtime: R, ip: IpAddr) -> Self {
-        DeviceBuilder {
-            runtime,
-            context: DeviceContext::new(ip),
-            protocol: ProtocolChoice::Detect,
-        }
-    }
-
-    /// Sets how the protocol is chosen.
-    pub fn protocol(mut self, protocol: ProtocolChoice) -> Self {
-        self.protocol = protocol;
-        self
-    }
-
-    /// Sets the TCP port of the HTTP server; 80 on real devices.
-    pub fn http_port(mut self, port: u16) -> Self {
-        self.context.http_address.set_port(port);
-        self
-    }
-
-    /// Sets the UDP port for V3 datagrams; 8888 on real devices.
-    pub fn udp_port(mut self, port: u16) -> Self {
-        self.context.udp_address.set_port(port);
-        self
-    }
-
-    /// Sets the serial number sent in V3 requests.
-    pub fn serial(mut self, serial: impl Into<String>) -> Self {
-        self.context.serial = Some(serial.into());
-        self
-    }
-
-    /// Sets the firmware version, when known from discovery.
-    pub fn firmware(mut self, firmware: impl Into<String>) -> Self {
-        self.context.firmware = Some(firmware.into());
-        self
-    }
-
-    /// Sets how long each attempt waits for a reply.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.context.retry.timeout = timeout;
-        self
-    }
-
-    /// Sets how many times a request is sent in all before it fails.
-    pub fn attempts(mut self, attempts: u32) -> Self {
-        self.context.retry.attempts = attempts.max(1);
-        self
-    }
-
-    /// Sets the whole retry policy.
-    pub fn retry(mut self, retry: RetryPolicy) -> Self {
-        self.context.retry = retry;
-        self
-    }
-
-    /// Forces a watt format instead of detecting it from each reply.
-    pub fn watt_format(mut self, format: WattFormat) -> Self {
-        self.context.watt_format = Some(format);
-        self
-    }
-
-    /// Connects: settles the protocol and learns the port count from one status read.
-    ///
-    /// # Errors
-    ///
-    /// Returns the error of the status read, over UDP V3 when detection fell back to it.
-    pub async fn connect(self) -> Result<Device<R>, Error> {
-        let DeviceBuilder {
-            runtime,
-            mut context,
-            protocol,
-        } = self;
-        let clock = Clock::new();
-        context.protocol = match protocol {
-            ProtocolChoice::Http | ProtocolChoice::Detect => Protocol::Http,
-            ProtocolChoice::UdpV3 => Protocol::UdpV3,
-        };
-        // TODO: replace this probe with the protocol core's initialisation machine once it
-        // exists, so that detection logic lives in one place.
-        let status = match run(&runtime, clock, &context, context.read_status()).await {
-            Err(Error::Connection { .. } | Error::Timeout { .. })
-                if protocol == ProtocolChoice::Detect =>
-            {
-                tracing::debug!("http unavailable, trying udp v3");
-                context.protocol = Protocol::UdpV3;
-                run(&runtime, clock, &context, context.read_status()).await?
-            }
-            other => other?,
-        };
-        context.learn_from_status(&status);
-        Ok(Device {
-            runtime,
-            clock,
-            context: Mutex::new(context),
-        })
-    }
-}
-
-/// A connected device. Operations are serialised: one request at a time.
+/// A connected device.
+///
+/// Requests are serialised: each waits for the one before it, and each uses its own
+/// connection or socket. Polling runs in a background task that [`Device::close`] stops and
+/// waits for; dropping the device stops it too, without waiting.
 #[derive(Debug)]
 pub struct Device<R: Runtime> {
-    runtime: R,
-    clock: Clock,
-    context: Mutex<DeviceContext>,
+    shared: Arc<Shared<R>>,
+    tasks: TaskSet,
+}
+
+/// The state a device shares with its polling task.
+#[derive(Debug)]
+pub(crate) struct Shared<R: Runtime> {
+    pub(crate) runtime: R,
+    pub(crate) clock: Clock,
+    /// Locked for the whole of each request, which serialises them.
+    pub(crate) context: Mutex<DeviceContext>,
+    /// Counts changes of address or protocol, so the polling task rebuilds its poller.
+    pub(crate) generation: AtomicU64,
+    pub(crate) span: tracing::Span,
+    pub(crate) events: EventHub,
+    info: StdMutex<DeviceInfo>,
+    poll_control: StdMutex<Option<mpsc::UnboundedSender<PollControl>>>,
+}
+
+impl<R: Runtime> Shared<R> {
+    /// Builds an operation from the context and drives it, holding the context lock
+    /// throughout. Nothing is sent when the builder fails.
+    pub(crate) async fn run<O, E>(
+        &self,
+        build: impl FnOnce(&DeviceContext) -> Result<O, E>,
+    ) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        E: Into<OperationError>,
+    {
+        let context = self.context.lock().await;
+        let device = operation::target(&context);
+        let operation =
+            build(&context).map_err(|error| Error::from_operation(device, error.into()))?;
+        operation::run(&self.runtime, self.clock, &context, operation)
+            .instrument(self.span.clone())
+            .await
+    }
+
+    /// Runs a command that changes the device, then starts a burst of faster polls.
+    pub(crate) async fn run_command<O, E>(
+        &self,
+        build: impl FnOnce(&DeviceContext) -> Result<O, E>,
+    ) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        E: Into<OperationError>,
+    {
+        let output = self.run(build).await?;
+        if let Some(control) = self.lock_poll_control().as_ref() {
+            // A closed channel means polling stopped; there is nothing to speed up.
+            let _ = control.unbounded_send(PollControl::CommandSent);
+        }
+        Ok(output)
+    }
+
+    pub(crate) fn lock_poll_control(
+        &self,
+    ) -> MutexGuard<'_, Option<mpsc::UnboundedSender<PollControl>>> {
+        self.poll_control
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub(crate) fn lock_info(&self) -> MutexGuard<'_, DeviceInfo> {
+        self.info.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 impl<R: Runtime> Device<R> {
+    pub(crate) fn new(
+        runtime: R,
+        clock: Clock,
+        context: DeviceContext,
+        info: DeviceInfo,
+        span: tracing::Span,
+    ) -> Self {
+        let events = EventHub::default();
+        events.set_latest(info.status.clone());
+        Device {
+            shared: Arc::new(Shared {
+                runtime,
+                clock,
+                context: Mutex::new(context),
+                generation: AtomicU64::new(0),
+                span,
+                events,
+                info: StdMutex::new(info),
+                poll_control: StdMutex::new(None),
+            }),
+            tasks: TaskSet::default(),
+        }
+    }
+
     /// Starts a builder for the device at `ip`.
-    pub fn builder(runtime: R, ip: IpAddr) -> DeviceBuilder<R> {
+    pub fn builder(runtime: R, ip: std::net::IpAddr) -> DeviceBuilder<R> {
         DeviceBuilder::new(runtime, ip)
+    }
+
+    /// Builds an operation of the protocol core from the device's context and runs it.
+    ///
+    /// This reaches every operation `maxsmart-proto` offers, including those without a
+    /// method here. The request waits for earlier ones, as every request does.
+    ///
+    /// # Errors
+    ///
+    /// Returns the builder's error (an invalid argument or an unsupported operation; nothing
+    /// is sent then) or the operation's.
+    pub async fn execute<O, E>(
+        &self,
+        build: impl FnOnce(&DeviceContext) -> Result<O, E>,
+    ) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        E: Into<OperationError>,
+    {
+        self.shared.run(build).await
+    }
+
+    /// Returns what initialisation learned: protocol, firmware, watt format, port count,
+    /// names, MAC address and the first status.
+    pub fn info(&self) -> DeviceInfo {
+        self.shared.lock_info().clone()
+    }
+
+    /// Returns a copy of the device's context: addresses, protocol, serial number,
+    /// firmware, port count and policies.
+    pub async fn context(&self) -> DeviceContext {
+        self.shared.context.lock().await.clone()
     }
 
     /// Returns the protocol in use.
     pub async fn protocol(&self) -> Protocol {
-        self.context.lock().await.protocol
+        self.shared.context.lock().await.protocol
     }
 
     /// Returns the number of ports learned when connecting.
     pub async fn port_count(&self) -> u8 {
-        self.context.lock().await.port_count.unwrap_or(0)
+        self.shared.context.lock().await.port_count.unwrap_or(0)
     }
 
-    /// Returns the address of the device's HTTP server.
+    /// Returns the address requests go to under the protocol in use.
     pub async fn address(&self) -> SocketAddr {
-        self.context.lock().await.http_address
+        operation::target(&*self.shared.context.lock().await)
     }
 
-    /// Reads the watts, amps and switch state of every port.
-    ///
-    /// # Errors
-    ///
-    /// Returns [`Error`] when the device does not answer or its reply is invalid.
-    pub async fn status(&self) -> Result<Status, Error> {
-        let context = self.context.lock().await;
-        run(&self.runtime, self.clock, &context, context.read_status()).await
+    /// Returns a handle that counts the device's background tasks still alive; it stays
+    /// valid after the device is closed.
+    pub fn live_tasks(&self) -> LiveTasks {
+        self.tasks.live()
     }
 
-    /// Switches one port or all, then reads the state back until it shows the change.
-    ///
-    /// # Errors
-    ///
-    /// Returns [`Error::InvalidArgument`] for a port the device lacks, without sending
-    /// anything, and [`Error::StateUnchanged`] when the state never changed.
-    pub async fn switch(&self, port: PortSelector, on: bool) -> Result<Status, Error> {
-        let context = self.context.lock().await;
-        let operation = context.switch(port, on)?;
-        run(&self.runtime, self.clock, &context, operation).await
-    }
-
-    /// Switches one port on, numbered from 1.
-    ///
-    /// # Errors
-    ///
-    /// As [`Device::switch`].
-    pub async fn turn_on(&self, port: u8) -> Result<Status, Error> {
-        self.switch(PortSelector::One(port), true).await
-    }
-
-    /// Switches one port off, numbered from 1.
-    ///
-    /// # Errors
-    ///
-    /// As [`Device::switch`].
-    pub async fn turn_off(&self, port: u8) -> Result<Status, Error> {
-        self.switch(PortSelector::One(port), false).await
-    }
-
-    /// Releases the device. Every socket an operation opened is already closed when the
-    /// operation ends, so this only waits for an operation still running.
+    /// Stops every background task of the device and waits until each has ended and
+    /// released its sockets, waits for a request still running, and ends every event
+    /// stream.
     pub async fn close(self) {
-        drop(self.context.lock().await);
+        self.tasks.shutdown().await;
+        drop(self.shared.context.lock().await);
+        self.shared.events.close();
+        tracing::debug!(parent: &self.shared.span, "device closed");
     }
 }
 
-/// Drives one operation against the device described by `context`.
-async fn run<R: Runtime, O: Operation>(
-    runtime: &R,
-    clock: Clock,
-    context: &DeviceContext,
-    operation: O,
-) -> Result<O::Output, Error> {
-    let device = match context.protocol {
-        Protocol::Http => context.http_address,
-        Protocol::UdpV3 => context.udp_address,
-    };
-    match drive(runtime, clock, operation, &mut |_| {}).await {
-        Ok(output) => Ok(output),
-        Err(DriveError::Operation(error)) => Err(Error::from_operation(device, error)),
-        Err(DriveError::Io(error)) => Err(Error::Io(error)),
-        Err(DriveError::Stalled) => Err(Error::Closed),
+impl<R: Runtime> Drop for Device<R> {
+    fn drop(&mut self) {
+        self.tasks.abort_all();
+        self.shared.events.close();
     }
 }

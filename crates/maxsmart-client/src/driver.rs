@@ -11,6 +11,7 @@ use maxsmart_proto::OperationError;
 use maxsmart_proto::machine::{Input, Operation, Transmit, TransportFailure};
 
 use crate::clock::Clock;
+use crate::error::Error;
 use crate::runtime::{Runtime, UdpSocket};
 use crate::{http, udp};
 
@@ -54,7 +55,8 @@ pub(crate) async fn drive<R: Runtime, O: Operation>(
                 }
                 Transmit::Udp { to, payload } => {
                     if socket.is_none() {
-                        socket = Some(udp::bind_for(runtime, to).map_err(DriveError::Io)?);
+                        let bound = udp::bind_for(runtime, to).await;
+                        socket = Some(bound.map_err(DriveError::Io)?);
                     }
                     if let Some(socket) = &socket {
                         if let Err(error) = socket.send_to(&payload, to).await {
@@ -150,4 +152,15 @@ pub(crate) enum DriveError {
     Io(std::io::Error),
     /// The machine neither finished nor asked to be woken, which is a bug in the machine.
     Stalled,
+}
+
+impl DriveError {
+    /// Converts to the client's error, naming `device` as the address involved.
+    pub(crate) fn into_error(self, device: SocketAddr) -> Error {
+        match self {
+            DriveError::Operation(error) => Error::from_operation(device, error),
+            DriveError::Io(error) => Error::Io(error),
+            DriveError::Stalled => Error::Stalled { device },
+        }
+    }
 }

@@ -80,6 +80,28 @@ pub enum Error {
         /// The probed address.
         address: SocketAddr,
     },
+    /// No device with this serial number replied to discovery.
+    #[error(
+        "no device with serial number {serial} replied to discovery; check that it is powered and on a reachable network"
+    )]
+    SerialNotFound {
+        /// The serial number searched for.
+        serial: String,
+    },
+    /// The operation needs the device's serial number, which is unknown.
+    #[error(
+        "{device}: the serial number is unknown; set it with DeviceBuilder::serial or build the device from discovery"
+    )]
+    SerialUnknown {
+        /// The device's address.
+        device: SocketAddr,
+    },
+    /// A protocol state machine stopped without a result, which is a bug in this library.
+    #[error("{device}: the operation stopped without a result; this is a bug, please report it")]
+    Stalled {
+        /// The device's address.
+        device: SocketAddr,
+    },
     /// A local socket operation failed.
     #[error("local socket error: {0}")]
     Io(#[from] io::Error),

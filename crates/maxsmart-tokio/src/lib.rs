@@ -3,56 +3,92 @@
 //! This crate is the tokio face of `maxsmart-client`: it implements the client's runtime
 //! trait with tokio sockets and timers and hyper-util's tokio adapter, and re-exports the
 //! client with tokio filled in. Device knowledge lives in `maxsmart-proto`; this crate holds
-//! transport glue only.
+//! transport glue only. Operations must run inside a tokio runtime with I/O and time
+//! enabled; polling tasks are spawned on it.
 //!
 //! # Example
 //!
-//! ```no_run
-//! use maxsmart_tokio::{Device, Tokio};
+//! Discover a device, connect, switch a port and read it back. A simulated strip on
+//! 127.0.0.1 stands in for a real device, which would use the default ports 80 and 8888:
 //!
-//! # async fn run() -> Result<(), maxsmart_tokio::Error> {
-//! let device = Device::builder(Tokio, "192.0.2.10".parse().unwrap()).connect().await?;
+//! ```
+//! use maxsmart_sim::{Profile, SimConfig, SimDevice};
+//! use maxsmart_tokio::{DeviceBuilder, DiscoverOptions, Protocol, Tokio, discover_host};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = SimDevice::start(SimConfig::new(Profile::Strip130)).await?;
+//! let ip = sim.udp_addr().ip();
+//! let http_port = sim.http_addr().expect("firmware 1.30 serves HTTP").port();
+//!
+//! let options = DiscoverOptions {
+//!     port: sim.udp_addr().port(),
+//!     http_port,
+//!     ..DiscoverOptions::unicast([ip])
+//! };
+//! let found = discover_host(ip, &options).await?;
+//! assert_eq!(found.firmware(), Some("1.30"));
+//! assert_eq!(found.protocol, Some(Protocol::Http));
+//!
+//! let device = DeviceBuilder::from_discovery(Tokio, &found)
+//!     .http_port(http_port)
+//!     .connect()
+//!     .await?;
 //! device.turn_on(1).await?;
-//! for port in device.status().await?.ports {
-//!     println!("port {}: on={} watts={:?}", port.port, port.on, port.watts);
+//! assert!(device.is_on(1).await?);
+//! let watts = device.power(1).await?.unwrap_or(0.0);
+//! assert!(watts > 0.0);
+//! device.close().await;
+//! sim.stop().await;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Polling
+//!
+//! A device polls in a background task when asked, and delivers events as a stream and to
+//! callbacks:
+//!
+//! ```
+//! use std::time::Duration;
+//!
+//! use futures::StreamExt;
+//! use maxsmart_sim::{Profile, SimConfig, SimDevice};
+//! use maxsmart_tokio::{DeviceBuilder, PollConfig, PollEvent, Tokio};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let sim = SimDevice::start(SimConfig::new(Profile::Strip511)).await?;
+//! let config = PollConfig {
+//!     interval: Duration::from_millis(200),
+//!     ..PollConfig::default()
+//! };
+//! let device = DeviceBuilder::new(Tokio, sim.udp_addr().ip())
+//!     .udp_port(sim.udp_addr().port())
+//!     .polling(config)
+//!     .connect()
+//!     .await?;
+//! let mut events = device.events();
+//!
+//! // Someone presses the button of port 2.
+//! sim.set_switch(2, true)?;
+//! while let Some(event) = events.next().await {
+//!     if let PollEvent::PortSwitched { port, on } = event.kind {
+//!         assert_eq!((port, on), (2, true));
+//!         break;
+//!     }
 //! }
-//! # Ok(()) }
+//! assert!(device.latest().expect("polled").status.ports[1].on);
+//! device.close().await;
+//! sim.stop().await;
+//! # Ok(())
+//! # }
 //! ```
 
 #![warn(missing_docs)]
 
 mod runtime;
 
-pub use runtime::Tokio;
+pub use runtime::{Tokio, TokioUdp};
 
-pub use maxsmart_client::{
-    DiscoverOptions, DiscoveredDevice, DiscoveryReply, Error, PortSelector, PortStatus, Protocol,
-    ProtocolChoice, RetryPolicy, Status, WattFormat, proto,
-};
-
-/// A device driven by tokio.
-pub type Device = maxsmart_client::Device<Tokio>;
-
-/// A device builder for tokio.
-pub type DeviceBuilder = maxsmart_client::DeviceBuilder<Tokio>;
-
-/// Asks the device at `ip` to identify itself over UDP.
-///
-/// # Errors
-///
-/// Returns [`Error::NotFound`] when nothing answers within the timeout.
-pub async fn discover_host(
-    ip: std::net::IpAddr,
-    options: &DiscoverOptions,
-) -> Result<DiscoveredDevice, Error> {
-    maxsmart_client::discover_host(&Tokio, ip, options).await
-}
-
-/// Broadcasts discovery on every IPv4 interface and returns each device that answered.
-///
-/// # Errors
-///
-/// Returns [`Error::Io`] when no interface or socket is available.
-pub async fn discover(options: &DiscoverOptions) -> Result<Vec<DiscoveredDevice>, Error> {
-    maxsmart_client::discover(&Tokio, options, &mut |_| {}).await
-}
+maxsmart_client::runtime_api!(Tokio);

@@ -7,7 +7,7 @@ use std::pin::Pin;
 use std::time::Instant;
 
 use hyper_util::rt::TokioIo;
-use maxsmart_client::{Runtime, UdpSocket};
+use maxsmart_client::Runtime;
 
 /// The tokio runtime. Operations must run inside a tokio runtime with I/O and time enabled.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,8 +23,8 @@ impl Runtime for Tokio {
         Ok(TokioIo::new(stream))
     }
 
-    fn udp_from_std(&self, socket: std::net::UdpSocket) -> io::Result<TokioUdp> {
-        tokio::net::UdpSocket::from_std(socket).map(TokioUdp)
+    async fn bind_udp(&self, local: SocketAddr) -> io::Result<TokioUdp> {
+        tokio::net::UdpSocket::bind(local).await.map(TokioUdp)
     }
 
     fn sleep_until(&self, deadline: Instant) -> Pin<Box<dyn Future<Output = ()> + Send>> {
@@ -40,19 +40,4 @@ impl Runtime for Tokio {
 #[derive(Debug)]
 pub struct TokioUdp(tokio::net::UdpSocket);
 
-impl UdpSocket for TokioUdp {
-    fn send_to(
-        &self,
-        payload: &[u8],
-        target: SocketAddr,
-    ) -> impl Future<Output = io::Result<usize>> + Send {
-        self.0.send_to(payload, target)
-    }
-
-    fn recv_from(
-        &self,
-        buffer: &mut [u8],
-    ) -> impl Future<Output = io::Result<(usize, SocketAddr)>> + Send {
-        self.0.recv_from(buffer)
-    }
-}
+maxsmart_client::delegate_udp_socket!(TokioUdp);
