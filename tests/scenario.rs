@@ -417,3 +417,15 @@ fn poller_keeps_polling_through_silence() {
     );
     assert_eq!(poller.consecutive_failures(), 0);
 }
+
+#[test]
+fn plug_switch_all_switches_its_only_port() {
+    let mut net = VirtualNet::new();
+    let plug = net.add(Profile::Plug130, 27, Faults::none());
+    let context = context(&net, plug, Protocol::Http);
+    let status = net
+        .run(context.switch(PortSelector::All, true).unwrap())
+        .unwrap();
+    assert!(status.ports[0].on);
+    assert_eq!(net.devices[plug].model.switch_states(), [true]);
+}

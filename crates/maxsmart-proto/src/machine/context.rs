@@ -177,7 +177,12 @@ impl DeviceContext {
     /// Returns [`InvalidArgument::PortOutOfRange`] for a port the device does not have; nothing
     /// is sent then. While the port count is unknown, ports up to 6 are accepted.
     pub fn switch(&self, port: PortSelector, on: bool) -> Result<Switch, InvalidArgument> {
-        let port = port.validate(self.port_count.unwrap_or(6))?;
+        let mut port = port.validate(self.port_count.unwrap_or(6))?;
+        if port == PortSelector::All && self.port_count == Some(1) {
+            // NOTE: whether a 1-port plug accepts port 0 is unknown, so "all" goes out as
+            // port 1, which every plug accepts and which means the same thing.
+            port = PortSelector::One(1);
+        }
         let command = self
             .exchange(&Request::Switch { port, on })
             .expect("switch requests have an HTTP and a V3 form");
@@ -292,6 +297,20 @@ mod tests {
         assert_eq!(
             alloc::format!("{error}"),
             "statistics over UDP V3 is not supported by firmware 2.11"
+        );
+    }
+
+    #[test]
+    fn switch_all_on_a_plug_sends_port_one() {
+        let mut context = context(Protocol::Http);
+        context.port_count = Some(1);
+        let mut switch = context.switch(PortSelector::All, true).unwrap();
+        let Some(Transmit::Http { target, .. }) = switch.poll_transmit(Instant::ZERO) else {
+            panic!("expected an HTTP request");
+        };
+        assert_eq!(
+            target,
+            "/?cmd=200&json=%7B%22port%22%3A1%2C%22state%22%3A1%7D"
         );
     }
 
