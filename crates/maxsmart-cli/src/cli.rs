@@ -1,43 +1,62 @@
-//! Command-line options and subcommands.
+//! Command-line options shared by every subcommand, and the list of subcommands.
 
 use std::net::IpAddr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::completions::CompletionsArgs;
+use crate::commands::discover::DiscoverArgs;
+use crate::commands::health::HealthArgs;
+use crate::commands::ids::IdsArgs;
+use crate::commands::names::NamesArgs;
+use crate::commands::rename::RenameArgs;
+use crate::commands::stats::StatsArgs;
+use crate::commands::status::StatusArgs;
+use crate::commands::switch::SwitchArgs;
+use crate::commands::time::TimeArgs;
+use crate::commands::watch::WatchArgs;
+
 /// Discover, read and switch MaxSmart and Revogi power strips on the local network.
 #[derive(Debug, Parser)]
-#[command(name = "maxsmart", version, about, long_about = None)]
+#[command(
+    name = "maxsmart",
+    version,
+    about,
+    long_about = None,
+    after_help = "Start with `maxsmart demo`: it runs every step against a simulated strip.\n\
+        Give a real device with --host 192.0.2.10 or MAXSMART_HOST=192.0.2.10."
+)]
 pub struct Cli {
     /// Options shared by every subcommand.
     #[command(flatten)]
     pub global: GlobalOptions,
-    /// What to do.
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
 
 /// Options shared by every subcommand.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct GlobalOptions {
     /// Device IP address.
     #[arg(long, global = true, env = "MAXSMART_HOST")]
     pub host: Option<IpAddr>,
-    /// How to talk to the device.
+    /// How to reach the device.
     #[arg(long, global = true, value_enum, default_value_t = ProtocolArg::Detect)]
     pub protocol: ProtocolArg,
-    /// Seconds to wait for each reply.
-    #[arg(long, global = true, default_value_t = 3.0)]
+    /// Seconds to wait for each reply before retrying.
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 3.0)]
     pub timeout: f64,
     /// TCP port of the device's HTTP server (80 on real devices; other values for simulators).
-    #[arg(long, global = true, default_value_t = 80)]
+    #[arg(long, global = true, value_name = "PORT", default_value_t = 80)]
     pub http_port: u16,
     /// UDP port for discovery and V3 datagrams (8888 on real devices).
-    #[arg(long, global = true, default_value_t = 8888)]
+    #[arg(long, global = true, value_name = "PORT", default_value_t = 8888)]
     pub udp_port: u16,
     /// Print data as JSON instead of tables.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Log more: -v info, -vv debug, -vvv trace (logs go to standard error).
+    /// Log more to standard error: -v info, -vv debug, -vvv trace.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
 }
@@ -45,7 +64,7 @@ pub struct GlobalOptions {
 /// The protocol choice on the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ProtocolArg {
-    /// HTTP first, then UDP V3.
+    /// HTTP first and UDP V3 when HTTP fails; UDP V3 first when discovery reports firmware 5.x.
     Detect,
     /// HTTP on the device's TCP port (firmware 1.x, 2.11, 3.x).
     Http,
@@ -56,20 +75,74 @@ pub enum ProtocolArg {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a tour against a simulated strip on loopback: discover, read, switch port 1 on.
+    /// Run the subcommands one after another against a simulated strip on loopback.
     ///
-    /// Needs no device and no setup.
-    #[command(after_help = "Example:\n  maxsmart demo")]
+    /// Needs no device and no setup, and nothing leaves the loopback interface.
+    #[command(after_help = "Examples:\n  maxsmart demo\n  maxsmart demo --json")]
     Demo,
-    /// Show every port: number, name, state and watts.
+    /// Find devices by UDP broadcast on every IPv4 interface, or ask one address.
+    #[command(after_help = "Examples:\n  maxsmart discover\n  \
+        maxsmart discover 192.0.2.10\n  maxsmart discover --json")]
+    Discover(DiscoverArgs),
+    /// Show every port: number, name, state, watts and amperes.
     #[command(after_help = "Examples:\n  maxsmart status 192.0.2.10\n  \
-        maxsmart status 127.0.0.1 --http-port 8080 --udp-port 8888")]
+        maxsmart status --host 192.0.2.10 --json")]
     Status(StatusArgs),
+    /// Switch ports on: one, several, or all.
+    #[command(after_help = "Examples:\n  maxsmart on 1 --host 192.0.2.10\n  \
+        maxsmart on 2 4 --host 192.0.2.10\n  maxsmart on all --host 192.0.2.10\n  \
+        maxsmart on Lamp --host 192.0.2.10")]
+    On(SwitchArgs),
+    /// Switch ports off: one, several, or all.
+    #[command(after_help = "Examples:\n  maxsmart off 1 --host 192.0.2.10\n  \
+        maxsmart off all --host 192.0.2.10")]
+    Off(SwitchArgs),
+    /// Show the ports live, highlighting state and consumption changes, until Ctrl-C.
+    #[command(after_help = "Examples:\n  maxsmart watch 192.0.2.10\n  \
+        maxsmart watch 192.0.2.10 --interval 2 --count 10\n  \
+        maxsmart watch 192.0.2.10 --duration 60 --json")]
+    Watch(WatchArgs),
+    /// Show energy statistics per hour, day or month as a bar chart, SVG, CSV or JSON.
+    #[command(after_help = "Examples:\n  maxsmart stats --host 192.0.2.10\n  \
+        maxsmart stats daily --port 2 --host 192.0.2.10\n  \
+        maxsmart stats monthly --svg energy.svg --host 192.0.2.10\n  \
+        maxsmart stats hourly --csv --host 192.0.2.10")]
+    Stats(StatsArgs),
+    /// Show the device clock next to this computer's clock.
+    #[command(after_help = "Examples:\n  maxsmart time 192.0.2.10\n  \
+        maxsmart time 192.0.2.10 --json")]
+    Time(TimeArgs),
+    /// Show the device name and the port names.
+    #[command(after_help = "Examples:\n  maxsmart names 192.0.2.10\n  \
+        maxsmart names 192.0.2.10 --json")]
+    Names(NamesArgs),
+    /// Rename a port or the device (firmware 1.30).
+    #[command(
+        after_help = "Examples:\n  maxsmart rename 1 \"Desk lamp\" --host 192.0.2.10\n  \
+        maxsmart rename device \"Living room\" --host 192.0.2.10"
+    )]
+    Rename(RenameArgs),
+    /// Show the hardware identifiers the device reports.
+    #[command(after_help = "Examples:\n  maxsmart ids 192.0.2.10\n  \
+        maxsmart ids 192.0.2.10 --json")]
+    Ids(IdsArgs),
+    /// Check that the device replies, how fast, and what its firmware supports.
+    #[command(after_help = "Examples:\n  maxsmart health 192.0.2.10\n  \
+        maxsmart health 192.0.2.10 --json")]
+    Health(HealthArgs),
+    /// Print a shell completion script to standard output.
+    #[command(
+        after_help = "Examples:\n  maxsmart completions bash > ~/.local/share/bash-completion/completions/maxsmart\n  \
+        maxsmart completions zsh > ~/.zfunc/_maxsmart\n  \
+        maxsmart completions fish > ~/.config/fish/completions/maxsmart.fish"
+    )]
+    Completions(CompletionsArgs),
 }
 
-/// Arguments of `status`.
-#[derive(Debug, Args)]
-pub struct StatusArgs {
-    /// Device IP address; overrides --host.
+/// An optional device address given as the first argument, instead of `--host`.
+#[derive(Debug, Clone, Args)]
+pub struct HostArg {
+    /// Device IP address; overrides --host and MAXSMART_HOST.
+    #[arg(id = "address", value_name = "HOST")]
     pub host: Option<IpAddr>,
 }

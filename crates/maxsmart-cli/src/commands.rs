@@ -1,57 +1,40 @@
-//! One module per subcommand, plus what they share.
+//! One module per subcommand, and the dispatch from the parsed command line.
 
+pub mod completions;
 pub mod demo;
+pub mod discover;
+pub mod health;
+pub mod ids;
+pub mod names;
+pub mod rename;
+pub mod stats;
 pub mod status;
+pub mod switch;
+pub mod time;
+pub mod watch;
 
-use std::net::IpAddr;
-use std::time::Duration;
-
-use maxsmart_tokio::{DeviceBuilder, DiscoverOptions, ProtocolChoice, Tokio};
-
-use crate::cli::{GlobalOptions, ProtocolArg};
+use crate::cli::{Command, GlobalOptions};
 use crate::exit::CliError;
 
-/// Returns the host from the argument or from `--host`, or a usage error.
-pub fn resolve_host(global: &GlobalOptions, argument: Option<IpAddr>) -> Result<IpAddr, CliError> {
-    argument.or(global.host).ok_or_else(|| {
-        CliError::Usage(String::from(
-            "no device address given; pass it as an argument, with --host, or in MAXSMART_HOST",
-        ))
-    })
-}
-
-/// Returns the per-reply timeout, or a usage error for a value that is not a positive number.
-pub fn timeout(global: &GlobalOptions) -> Result<Duration, CliError> {
-    Duration::try_from_secs_f64(global.timeout)
-        .ok()
-        .filter(|timeout| !timeout.is_zero())
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "--timeout {} is invalid; give a positive number of seconds",
-                global.timeout
-            ))
-        })
-}
-
-/// Returns discovery options for the global UDP port and timeout.
-pub fn discover_options(global: &GlobalOptions) -> Result<DiscoverOptions, CliError> {
-    Ok(DiscoverOptions {
-        port: global.udp_port,
-        timeout: timeout(global)?,
-        ..DiscoverOptions::default()
-    })
-}
-
-/// Returns a device builder configured from the global options.
-pub fn device_builder(global: &GlobalOptions, host: IpAddr) -> Result<DeviceBuilder, CliError> {
-    let protocol = match global.protocol {
-        ProtocolArg::Detect => ProtocolChoice::Detect,
-        ProtocolArg::Http => ProtocolChoice::Http,
-        ProtocolArg::Udp => ProtocolChoice::UdpV3,
-    };
-    Ok(DeviceBuilder::new(Tokio, host)
-        .protocol(protocol)
-        .http_port(global.http_port)
-        .udp_port(global.udp_port)
-        .timeout(timeout(global)?))
+/// Runs `command` with the global options.
+///
+/// # Errors
+///
+/// Returns the subcommand's error; [`CliError::exit_code`] maps it to the exit code.
+pub async fn run(command: &Command, global: &GlobalOptions) -> Result<(), CliError> {
+    match command {
+        Command::Demo => demo::run(global).await,
+        Command::Discover(args) => discover::run(global, args).await,
+        Command::Status(args) => status::run(global, args).await,
+        Command::On(args) => switch::run(global, args, true).await,
+        Command::Off(args) => switch::run(global, args, false).await,
+        Command::Watch(args) => watch::run(global, args).await,
+        Command::Stats(args) => stats::run(global, args).await,
+        Command::Time(args) => time::run(global, args).await,
+        Command::Names(args) => names::run(global, args).await,
+        Command::Rename(args) => rename::run(global, args).await,
+        Command::Ids(args) => ids::run(global, args).await,
+        Command::Health(args) => health::run(global, args).await,
+        Command::Completions(args) => completions::run(args),
+    }
 }

@@ -3,13 +3,18 @@
 mod cli;
 mod commands;
 mod exit;
+mod output;
+mod ports;
+mod session;
+mod spinner;
 mod table;
 
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::{Cli, Command};
+use crate::cli::Cli;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -25,21 +30,22 @@ fn main() -> ExitCode {
             return ExitCode::from(exit::FAILURE);
         }
     };
-    let result = runtime.block_on(async {
-        match &cli.command {
-            Command::Demo => commands::demo::run(&cli.global).await,
-            Command::Status(args) => commands::status::run(&cli.global, args).await,
-        }
-    });
+    let result = runtime.block_on(commands::run(&cli.command, &cli.global));
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
+            tracing::debug!(?error, "command failed");
             eprintln!("error: {error}");
+            if let Some(hint) = error.hint() {
+                eprintln!("hint: {hint}");
+            }
             ExitCode::from(error.exit_code())
         }
     }
 }
 
+/// Sends logs to standard error; `RUST_LOG` overrides the level that `-v` sets.
 fn init_logging(verbosity: u8) {
     let level = match verbosity {
         0 => "warn",
@@ -52,5 +58,6 @@ fn init_logging(verbosity: u8) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 }

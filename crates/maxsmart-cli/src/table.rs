@@ -1,77 +1,122 @@
-//! The port table printed by `status` and `demo`, as text or JSON.
+//! Aligned text tables with optional styling per cell.
 
-use std::fmt::Write as _;
+use anstyle::Style;
 
-use maxsmart_tokio::Status;
-use serde::Serialize;
-
-/// One port as printed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PortRow {
-    /// Port number, from 1.
-    pub port: u8,
-    /// Port name from discovery, or `Port N` when the device keeps none.
-    pub name: String,
-    /// Whether the port is on.
-    pub on: bool,
-    /// Power in watts, when reported.
-    pub watts: Option<f64>,
-    /// Current in amperes, when reported.
-    pub amps: Option<f64>,
+/// The alignment of a column's cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Padded on the right.
+    Left,
+    /// Padded on the left, for numbers.
+    Right,
 }
 
-/// Joins a status with the port names from discovery.
-pub fn rows(status: &Status, names: Option<&[String]>) -> Vec<PortRow> {
-    status
-        .ports
+/// A column heading and its alignment.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// The heading, in capitals by convention.
+    pub title: &'static str,
+    /// The alignment of the heading and the cells.
+    pub align: Align,
+}
+
+impl Column {
+    /// Creates a left-aligned column.
+    pub const fn left(title: &'static str) -> Self {
+        Column {
+            title,
+            align: Align::Left,
+        }
+    }
+
+    /// Creates a right-aligned column.
+    pub const fn right(title: &'static str) -> Self {
+        Column {
+            title,
+            align: Align::Right,
+        }
+    }
+}
+
+/// One cell: its text and the style to draw it in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The text, without escape sequences.
+    pub text: String,
+    /// The style; the default style adds no escape sequences.
+    pub style: Style,
+}
+
+impl Cell {
+    /// Creates an unstyled cell.
+    pub fn plain(text: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            style: Style::new(),
+        }
+    }
+
+    /// Creates a cell drawn in `style`.
+    pub fn styled(text: impl Into<String>, style: Style) -> Self {
+        Cell {
+            text: text.into(),
+            style,
+        }
+    }
+}
+
+/// Renders a heading line and one line per row, columns two spaces apart.
+///
+/// Widths count characters, not bytes, so names with accents line up. Trailing spaces are
+/// removed from every line.
+pub fn render(columns: &[Column], rows: &[Vec<Cell>]) -> String {
+    let widths: Vec<usize> = columns
         .iter()
-        .map(|port| {
-            let name = names
-                .and_then(|names| names.get(usize::from(port.port) - 1))
-                .filter(|name| !name.is_empty())
-                .cloned()
-                .unwrap_or_else(|| format!("Port {}", port.port));
-            PortRow {
-                port: port.port,
-                name,
-                on: port.on,
-                watts: port.watts,
-                amps: port.amps,
-            }
+        .enumerate()
+        .map(|(index, column)| {
+            rows.iter()
+                .filter_map(|row| row.get(index))
+                .map(|cell| cell.text.chars().count())
+                .chain([column.title.len()])
+                .max()
+                .unwrap_or(0)
         })
-        .collect()
-}
+        .collect();
 
-/// Renders rows as an aligned text table.
-pub fn render(rows: &[PortRow]) -> String {
-    let name_width = rows
+    let heading: Vec<Cell> = columns
         .iter()
-        .map(|row| row.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("NAME".len());
+        .map(|column| Cell::plain(column.title))
+        .collect();
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "PORT  {:<name_width$}  STATE  {:>8}  {:>6}",
-        "NAME", "WATTS", "AMPS"
-    );
-    for row in rows {
-        let state = if row.on { "on" } else { "off" };
-        let _ = writeln!(
-            out,
-            "{:<4}  {:<name_width$}  {:<5}  {:>8}  {:>6}",
-            row.port,
-            row.name,
-            state,
-            number(row.watts, 2),
-            number(row.amps, 3),
-        );
+    for row in std::iter::once(&heading).chain(rows) {
+        let mut line = String::new();
+        for (index, cell) in row.iter().enumerate() {
+            let (Some(column), Some(width)) = (columns.get(index), widths.get(index)) else {
+                continue;
+            };
+            if index > 0 {
+                line.push_str("  ");
+            }
+            let padding = " ".repeat(width.saturating_sub(cell.text.chars().count()));
+            let styled = format!(
+                "{}{}{}",
+                cell.style.render(),
+                cell.text,
+                cell.style.render_reset()
+            );
+            match column.align {
+                Align::Left => line.push_str(&(styled + &padding)),
+                Align::Right => line.push_str(&(padding + &styled)),
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }
 
-fn number(value: Option<f64>, decimals: usize) -> String {
+/// Formats an optional number with `decimals` digits after the point, or `-` when absent.
+pub fn number(value: Option<f64>, decimals: usize) -> String {
     match value {
         Some(value) => format!("{value:.decimals$}"),
         None => String::from("-"),
@@ -81,44 +126,37 @@ fn number(value: Option<f64>, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use maxsmart_tokio::{PortStatus, WattFormat};
-
-    fn status() -> Status {
-        Status {
-            ports: vec![
-                PortStatus {
-                    port: 1,
-                    on: true,
-                    watts: Some(15.2),
-                    amps: Some(0.066),
-                },
-                PortStatus {
-                    port: 2,
-                    on: false,
-                    watts: None,
-                    amps: None,
-                },
-            ],
-            watt_format: WattFormat::Milliwatts,
-        }
-    }
 
     #[test]
-    fn missing_names_fall_back_to_numbers() {
-        let rows = rows(&status(), None);
-        assert_eq!(rows[0].name, "Port 1");
-        assert_eq!(rows[1].name, "Port 2");
-    }
-
-    #[test]
-    fn table_shows_state_and_watts() {
-        let names = vec![String::from("TV"), String::new()];
-        let text = render(&rows(&status(), Some(&names)));
+    fn columns_align_by_characters() {
+        let columns = [Column::left("NAME"), Column::right("WATTS")];
+        let rows = vec![
+            vec![Cell::plain("Congélateur"), Cell::plain("5.00")],
+            vec![Cell::plain("TV"), Cell::plain("120.50")],
+        ];
+        let text = render(&columns, &rows);
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines.len(), 3);
-        assert!(lines[1].starts_with("1     TV      on"), "{text}");
-        assert!(lines[1].contains("15.20"), "{text}");
-        assert!(lines[2].contains("Port 2  off"), "{text}");
-        assert!(lines[2].trim_end().ends_with('-'), "{text}");
+        assert_eq!(lines[0], "NAME          WATTS");
+        assert_eq!(lines[1], "Congélateur    5.00");
+        assert_eq!(lines[2], "TV           120.50");
+    }
+
+    #[test]
+    fn styles_do_not_change_widths() {
+        let bold = Style::new().bold();
+        let columns = [Column::left("A"), Column::left("B")];
+        let rows = vec![vec![Cell::styled("on", bold), Cell::plain("x")]];
+        let text = render(&columns, &rows);
+        let second = text.lines().nth(1).unwrap();
+        assert_eq!(
+            second,
+            format!("{}on{}  x", bold.render(), bold.render_reset())
+        );
+    }
+
+    #[test]
+    fn missing_number_is_a_dash() {
+        assert_eq!(number(None, 2), "-");
+        assert_eq!(number(Some(1.5), 2), "1.50");
     }
 }

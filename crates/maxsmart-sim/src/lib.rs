@@ -47,6 +47,7 @@ mod config;
 mod device;
 mod fault;
 mod fleet;
+mod history;
 mod identity;
 mod log;
 mod log_sink;

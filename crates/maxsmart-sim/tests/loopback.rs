@@ -103,3 +103,26 @@ async fn stop_frees_the_sockets() {
     let rebound = UdpSocket::bind(udp_addr).await;
     assert!(rebound.is_ok(), "UDP port still bound after stop");
 }
+
+#[tokio::test]
+async fn filled_history_shows_in_hourly_statistics() {
+    let device = SimDevice::start(SimConfig::new(Profile::Strip130))
+        .await
+        .unwrap();
+    let empty: f64 = device
+        .with_state(|model, now| model.hourly_energy(now))
+        .iter()
+        .flatten()
+        .sum();
+    assert_eq!(empty, 0.0);
+
+    device.fill_history(24);
+    let series = device.with_state(|model, now| model.hourly_energy(now));
+    assert_eq!(series.len(), 6);
+    let always_on: f64 = series[1].iter().sum();
+    let never_on: f64 = series[5].iter().sum();
+    assert!(always_on > 0.0, "port 2 is on all day: {series:?}");
+    assert_eq!(never_on, 0.0);
+    assert_eq!(device.switch_states(), [false; 6]);
+    device.stop().await;
+}

@@ -1,82 +1,139 @@
-//! `maxsmart demo`: a tour against a simulated strip on loopback.
+//! `maxsmart demo`: the subcommands, one after another, against a simulated strip on loopback.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use maxsmart_sim::{Profile, SimConfig, SimDevice};
-use maxsmart_tokio::discover_host;
+use maxsmart_tokio::proto::names::DEFAULT_MAX_NAME_CHARS;
 
-use crate::cli::GlobalOptions;
-use crate::commands::status::print_ports;
-use crate::commands::{device_builder, discover_options};
+use crate::cli::{GlobalOptions, HostArg};
+use crate::commands::rename::RenameArgs;
+use crate::commands::stats::{KindArg, StatsArgs};
+use crate::commands::switch::{PortArg, SwitchArgs};
+use crate::commands::{discover, names, rename, stats, status, switch, time};
 use crate::exit::CliError;
+use crate::output;
 
 /// The switch states the simulated strip starts with: port 1 off, so the tour can switch it on.
 const START_STATES: [bool; 6] = [false, true, false, true, false, false];
 
+/// How many hours of energy history the simulated strip starts with.
+const HISTORY_HOURS: u32 = 24;
+
 /// Runs `maxsmart demo`.
 ///
-/// The simulator listens on 127.0.0.1 on free ports; the global port options are replaced by
-/// those ports, and nothing leaves the loopback interface.
+/// The simulator listens on 127.0.0.1 on free ports, which replace the global host and port
+/// options, so nothing leaves the loopback interface. With `--json` each step prints its own
+/// JSON document, one after another.
+///
+/// # Errors
+///
+/// Returns [`CliError::Simulator`] when the simulator cannot start, and the error of the
+/// first step that fails.
 pub async fn run(global: &GlobalOptions) -> Result<(), CliError> {
     let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let config = SimConfig::new(Profile::Strip130)
         .http_addr(SocketAddr::new(loopback, 0))
         .udp_addr(SocketAddr::new(loopback, 0))
-        .switches(&START_STATES);
+        .switches(&START_STATES)
+        .clock(jiff::ZonedDateTime::now().datetime());
     let simulator = SimDevice::start(config)
         .await
         .map_err(CliError::Simulator)?;
+    simulator.fill_history(HISTORY_HOURS);
     let result = tour(global, loopback, &simulator).await;
     simulator.stop().await;
     result
 }
 
 async fn tour(global: &GlobalOptions, host: IpAddr, simulator: &SimDevice) -> Result<(), CliError> {
-    let http_port = simulator.http_addr().map_or(0, |address| address.port());
     let global = GlobalOptions {
         host: Some(host),
-        protocol: global.protocol,
-        timeout: global.timeout,
-        http_port,
+        http_port: simulator.http_addr().map_or(0, |address| address.port()),
         udp_port: simulator.udp_addr().port(),
-        json: global.json,
-        verbose: global.verbose,
+        ..global.clone()
     };
-    let text = !global.json;
-    if text {
-        println!(
-            "Started a simulated {} on {host} (HTTP port {}, UDP port {}).",
-            Profile::Strip130.description(),
-            global.http_port,
-            global.udp_port
-        );
+    let step = Step { json: global.json };
+    step.say(&format!(
+        "Started a simulated {} on {host} (HTTP port {}, UDP port {}).\n\
+         Each step below runs with --host {host} --http-port {} --udp-port {}.",
+        Profile::Strip130.description(),
+        global.http_port,
+        global.udp_port,
+        global.http_port,
+        global.udp_port,
+    ))?;
+
+    let no_host = HostArg { host: None };
+    step.command("discover")?;
+    discover::run(
+        &global,
+        &discover::DiscoverArgs {
+            host: no_host.clone(),
+        },
+    )
+    .await?;
+
+    step.command("status")?;
+    status::run(
+        &global,
+        &status::StatusArgs {
+            host: no_host.clone(),
+        },
+    )
+    .await?;
+
+    step.command("on 1")?;
+    let ports = vec![PortArg::Number(1)];
+    switch::run(&global, &SwitchArgs { ports }, true).await?;
+
+    step.command("rename 1 \"Desk lamp\"")?;
+    let rename_args = RenameArgs {
+        target: String::from("1"),
+        name: String::from("Desk lamp"),
+        max_chars: DEFAULT_MAX_NAME_CHARS,
+    };
+    rename::run(&global, &rename_args).await?;
+
+    step.command("names")?;
+    names::run(
+        &global,
+        &names::NamesArgs {
+            host: no_host.clone(),
+        },
+    )
+    .await?;
+
+    step.command("time")?;
+    let time_args = time::TimeArgs {
+        host: no_host,
+        set: false,
+    };
+    time::run(&global, &time_args).await?;
+
+    step.command("stats hourly")?;
+    let stats_args = StatsArgs {
+        kind: KindArg::Hourly,
+        port: None,
+        svg: None,
+        csv: false,
+    };
+    stats::run(&global, &stats_args).await
+}
+
+/// Prints the narration between steps, only in text mode.
+struct Step {
+    json: bool,
+}
+
+impl Step {
+    fn say(&self, text: &str) -> Result<(), CliError> {
+        if self.json {
+            return Ok(());
+        }
+        output::line(text)
     }
 
-    let found = discover_host(host, &discover_options(&global)?).await?;
-    if text {
-        println!(
-            "Discovered {} \"{}\" with firmware {} at {}.",
-            found.reply.serial,
-            found.reply.name.as_deref().unwrap_or("?"),
-            found.reply.firmware.as_deref().unwrap_or("?"),
-            found.address.ip()
-        );
+    fn command(&self, command: &str) -> Result<(), CliError> {
+        self.say(&format!("\n$ maxsmart {command}"))
     }
-    let mut builder = device_builder(&global, host)?.serial(found.reply.serial.clone());
-    if let Some(firmware) = &found.reply.firmware {
-        builder = builder.firmware(firmware.clone());
-    }
-    let device = builder.connect().await?;
-    if text {
-        println!("\nPorts before:");
-    }
-    print_ports(&global, host, &found.reply, &device).await?;
-
-    device.turn_on(1).await?;
-    if text {
-        println!("\nSwitched port 1 on. Ports after:");
-    }
-    print_ports(&global, host, &found.reply, &device).await?;
-    device.close().await;
-    Ok(())
 }

@@ -2,64 +2,88 @@
 
 use std::net::IpAddr;
 
-use maxsmart_tokio::{Device, discover_host};
+use clap::Args;
+use maxsmart_tokio::Status;
 use serde::Serialize;
 
-use crate::cli::{GlobalOptions, StatusArgs};
-use crate::commands::{device_builder, discover_options, resolve_host};
+use crate::cli::{GlobalOptions, HostArg};
 use crate::exit::CliError;
-use crate::table::{self, PortRow};
+use crate::output;
+use crate::ports::{self, PortRow};
+use crate::session::{Session, resolve_host};
 
-/// What `status --json` prints.
+/// Arguments of `status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The device address.
+    #[command(flatten)]
+    pub host: HostArg,
+}
+
+/// The JSON document `status --json` prints.
 #[derive(Debug, Serialize)]
-struct StatusOutput<'a> {
-    host: IpAddr,
-    serial: Option<&'a str>,
-    name: Option<&'a str>,
-    firmware: Option<&'a str>,
-    ports: &'a [PortRow],
+pub struct StatusOutput<'a> {
+    /// The device's IP address.
+    pub host: IpAddr,
+    /// The serial number.
+    pub serial: &'a str,
+    /// The device name, when discovery sent one.
+    pub name: Option<&'a str>,
+    /// The firmware version, when discovery sent one.
+    pub firmware: Option<&'a str>,
+    /// One entry per port.
+    pub ports: &'a [PortRow],
 }
 
 /// Runs `maxsmart status`.
+///
+/// # Errors
+///
+/// Returns [`CliError`] when no host is given or the device cannot be read.
 pub async fn run(global: &GlobalOptions, args: &StatusArgs) -> Result<(), CliError> {
-    let host = resolve_host(global, args.host)?;
-    print_status(global, host).await
-}
-
-/// Discovers the device at `host` for its names, reads its ports and prints them.
-pub async fn print_status(global: &GlobalOptions, host: IpAddr) -> Result<(), CliError> {
-    let found = discover_host(host, &discover_options(global)?).await?;
-    let mut builder = device_builder(global, host)?.serial(found.reply.serial.clone());
-    if let Some(firmware) = &found.reply.firmware {
-        builder = builder.firmware(firmware.clone());
-    }
-    let device = builder.connect().await?;
-    print_ports(global, host, &found.reply, &device).await
+    let host = resolve_host(global, args.host.host)?;
+    let session = Session::open(global, host).await?;
+    let result = print_status(global, &session).await;
+    session.close().await;
+    result
 }
 
 /// Reads the ports of a connected device and prints them as a table or JSON.
-pub async fn print_ports(
+///
+/// # Errors
+///
+/// Returns [`CliError::Client`] when the read fails.
+pub async fn print_status(global: &GlobalOptions, session: &Session) -> Result<(), CliError> {
+    let status = session
+        .device
+        .status()
+        .await
+        .map_err(CliError::client(format!(
+            "cannot read the status of {}",
+            session.serial()
+        )))?;
+    print_ports(global, session, &status)
+}
+
+/// Prints a status already read, as a table or JSON.
+///
+/// # Errors
+///
+/// Returns [`CliError::Stdout`] when standard output is closed.
+pub fn print_ports(
     global: &GlobalOptions,
-    host: IpAddr,
-    reply: &maxsmart_tokio::DiscoveryReply,
-    device: &Device,
+    session: &Session,
+    status: &Status,
 ) -> Result<(), CliError> {
-    let status = device.status().await?;
-    let rows = table::rows(&status, reply.port_names.as_deref());
+    let rows = ports::rows(status, session.port_names());
     if global.json {
-        let output = StatusOutput {
-            host,
-            serial: Some(&reply.serial),
-            name: reply.name.as_deref(),
-            firmware: reply.firmware.as_deref(),
+        return output::json(&StatusOutput {
+            host: session.host,
+            serial: session.serial(),
+            name: session.name(),
+            firmware: session.firmware(),
             ports: &rows,
-        };
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&output).unwrap_or_default()
-        );
-    } else {
-        print!("{}", table::render(&rows));
+        });
     }
-    Ok(())
+    output::print(&ports::render(&rows))
 }

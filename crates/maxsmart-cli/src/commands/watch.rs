@@ -1,0 +1,260 @@
+//! `maxsmart watch`: the port table refreshed by the client's adaptive polling until stopped.
+
+mod frame;
+
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use clap::Args;
+use futures::StreamExt as _;
+use maxsmart_tokio::{PollConfig, PollEvent, Status};
+
+use crate::cli::{GlobalOptions, HostArg};
+use crate::exit::CliError;
+use crate::output;
+use crate::ports;
+use crate::session::{Session, resolve_host, timeout};
+
+use frame::{Change, FailureRecord, PollRecord};
+
+/// Arguments of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The device address.
+    #[command(flatten)]
+    pub host: HostArg,
+    /// Seconds between polls; polls come faster for a while after a command.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub interval: f64,
+    /// Watts a port's power must change by to be highlighted.
+    #[arg(long, value_name = "WATTS", default_value_t = 1.0)]
+    pub threshold: f64,
+    /// Stop after this many polls.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub duration: Option<f64>,
+}
+
+/// Runs `maxsmart watch` until Ctrl-C, `--count` polls or `--duration` seconds.
+///
+/// A failed poll is shown and polling goes on, so the exit code is 0 whenever watching
+/// started.
+///
+/// # Errors
+///
+/// Returns [`CliError::Usage`] for invalid options and [`CliError::Client`] when the device
+/// cannot be reached at the start.
+pub async fn run(global: &GlobalOptions, args: &WatchArgs) -> Result<(), CliError> {
+    let config = poll_config(global, args)?;
+    let duration = args
+        .duration
+        .map(|seconds| seconds_option("--duration", seconds))
+        .transpose()?;
+    if args.count == Some(0) {
+        return Err(CliError::Usage(String::from(
+            "--count 0 is invalid; give at least 1 poll, or leave it out to watch until Ctrl-C",
+        )));
+    }
+    let host = resolve_host(global, args.host.host)?;
+    let session = Session::open(global, host).await?;
+    let result = watch(global, args, &session, config, duration).await;
+    session.device.stop_polling().await;
+    session.close().await;
+    result
+}
+
+async fn watch(
+    global: &GlobalOptions,
+    args: &WatchArgs,
+    session: &Session,
+    config: PollConfig,
+    duration: Option<Duration>,
+) -> Result<(), CliError> {
+    let mut events = session.device.events();
+    session.device.start_polling(config).await;
+    let mut screen = Screen::new(global, session, config.interval);
+    let stop_at = duration.map(|duration| tokio::time::Instant::now() + duration);
+    let until_stop = async {
+        match stop_at {
+            Some(deadline) => tokio::time::sleep_until(deadline).await,
+            None => std::future::pending().await,
+        }
+    };
+    tokio::pin!(until_stop);
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C; stop with --count or --duration");
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::pin!(ctrl_c);
+
+    let mut changes = Vec::new();
+    loop {
+        let event = tokio::select! {
+            event = events.next() => event,
+            _ = &mut until_stop => break,
+            _ = &mut ctrl_c => break,
+        };
+        let Some(event) = event else {
+            break;
+        };
+        match event.kind {
+            PollEvent::PortSwitched { port, on } => changes.push(Change::Switched { port, on }),
+            PollEvent::PowerChanged {
+                port,
+                previous_watts,
+                watts,
+            } => changes.push(Change::Power {
+                port,
+                previous_watts,
+                watts,
+            }),
+            PollEvent::Polled { status, .. } => {
+                screen.show_poll(&status, &changes)?;
+                changes.clear();
+            }
+            PollEvent::PollFailed {
+                error,
+                consecutive_failures,
+            } => screen.show_failure(&error.to_string(), consecutive_failures)?,
+            other => tracing::debug!(event = ?other, "ignoring poll event"),
+        }
+        if args.count.is_some_and(|count| screen.polls >= count) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+fn poll_config(global: &GlobalOptions, args: &WatchArgs) -> Result<PollConfig, CliError> {
+    let interval = seconds_option("--interval", args.interval)?;
+    let valid_threshold = args.threshold >= 0.0 && args.threshold.is_finite();
+    if !valid_threshold {
+        return Err(CliError::Usage(format!(
+            "--threshold {} is invalid; give watts as a number of 0 or more, such as 1",
+            args.threshold
+        )));
+    }
+    let defaults = PollConfig::default();
+    Ok(PollConfig {
+        interval,
+        burst_interval: defaults.burst_interval.min(interval),
+        power_threshold_watts: args.threshold,
+        timeout: timeout(global)?,
+        ..defaults
+    })
+}
+
+fn seconds_option(option: &str, seconds: f64) -> Result<Duration, CliError> {
+    Duration::try_from_secs_f64(seconds)
+        .ok()
+        .filter(|duration| !duration.is_zero())
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "{option} {seconds} is invalid; give a positive number of seconds"
+            ))
+        })
+}
+
+/// The output of the polls: JSON lines, or text frames that a terminal redraws in place.
+struct Screen<'a> {
+    json: bool,
+    /// Whether each frame replaces the previous one on a terminal.
+    redraw: bool,
+    session: &'a Session,
+    interval: Duration,
+    polls: u64,
+    last: Option<Status>,
+}
+
+impl<'a> Screen<'a> {
+    fn new(global: &GlobalOptions, session: &'a Session, interval: Duration) -> Self {
+        Screen {
+            json: global.json,
+            redraw: !global.json && std::io::stdout().is_terminal(),
+            session,
+            interval,
+            polls: 0,
+            last: None,
+        }
+    }
+
+    fn show_poll(&mut self, status: &Status, changes: &[Change]) -> Result<(), CliError> {
+        self.polls += 1;
+        let time = local_time(self.json);
+        if self.json {
+            let rows = ports::rows(status, self.session.port_names());
+            return output::json_line(&PollRecord {
+                poll: self.polls,
+                time: &time,
+                ports: &rows,
+                changes,
+            });
+        }
+        let table = frame::render(status, self.session.port_names(), changes);
+        self.last = Some(status.clone());
+        output::print(&format!(
+            "{}{}\n{table}",
+            self.prefix(),
+            self.heading(&time)
+        ))
+    }
+
+    fn show_failure(&mut self, error: &str, consecutive: u32) -> Result<(), CliError> {
+        self.polls += 1;
+        let time = local_time(self.json);
+        if self.json {
+            return output::json_line(&FailureRecord {
+                poll: self.polls,
+                time: &time,
+                error,
+                consecutive_failures: consecutive,
+            });
+        }
+        let table = self
+            .last
+            .as_ref()
+            .map(|status| frame::render(status, self.session.port_names(), &[]))
+            .unwrap_or_default();
+        output::print(&format!(
+            "{}{}\npoll failed ({consecutive} in a row): {error}\n{table}",
+            self.prefix(),
+            self.heading(&time)
+        ))
+    }
+
+    /// Returns the escape sequence that clears a terminal, or a blank line between frames.
+    fn prefix(&self) -> &'static str {
+        match (self.redraw, self.polls) {
+            (true, _) => "\x1b[2J\x1b[H",
+            (false, 1) => "",
+            (false, _) => "\n",
+        }
+    }
+
+    fn heading(&self, time: &str) -> String {
+        format!(
+            "{} at {}: poll {} at {time}, every {} s (Ctrl-C stops)",
+            self.session.serial(),
+            self.session.host,
+            self.polls,
+            self.interval.as_secs_f64()
+        )
+    }
+}
+
+/// Returns this computer's local time, in ISO 8601 form for JSON and with a space for people.
+fn local_time(iso: bool) -> String {
+    let format = if iso {
+        "%Y-%m-%dT%H:%M:%S"
+    } else {
+        "%Y-%m-%d %H:%M:%S"
+    };
+    jiff::ZonedDateTime::now()
+        .datetime()
+        .strftime(format)
+        .to_string()
+}
