@@ -1,4 +1,4 @@
-//! What the state machines know about one device, and the operations built from it.
+//! The per-device facts the state machines use, and the operations built from them.
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -15,7 +15,7 @@ use crate::http::HTTP_PORT;
 use crate::port::PortSelector;
 use crate::status::{self, Status, WattFormat};
 
-/// How commands reach a device.
+/// The transport that carries commands to a device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Protocol {
@@ -31,11 +31,11 @@ pub enum Protocol {
 /// context can change while an operation runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceContext {
-    /// Where HTTP requests go.
+    /// The address of the device's HTTP server.
     pub http_address: SocketAddr,
-    /// Where V3 datagrams go.
+    /// The address V3 datagrams are sent to.
     pub udp_address: SocketAddr,
-    /// How commands are sent.
+    /// The transport commands use.
     pub protocol: Protocol,
     /// The serial number, sent in V3 requests when known.
     pub serial: Option<String>,
