@@ -7,11 +7,11 @@ use maxsmart_proto::error::Unsupported;
 use maxsmart_proto::machine::TransportFailure;
 use maxsmart_proto::{DeviceError, InvalidArgument, OperationError, ParseError};
 
-/// Why a client operation failed.
+/// The failure of a client operation.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The device did not answer in time, after every retry.
+    /// The device did not reply in time, after every retry.
     #[error(
         "{device}: command {command} timed out after {attempts} attempt(s); check that the device is on and reachable"
     )]
@@ -30,10 +30,10 @@ pub enum Error {
         device: SocketAddr,
         /// The command being sent.
         command: u16,
-        /// What the transport reported.
+        /// The failure the transport reported.
         failure: TransportFailure,
     },
-    /// The device answered with a failure code.
+    /// The device replied with a failure code.
     #[error("{device}: {source}")]
     Device {
         /// The device's address.
@@ -48,7 +48,7 @@ pub enum Error {
         device: SocketAddr,
         /// The command that was sent.
         command: u16,
-        /// What was wrong.
+        /// The decoding error.
         source: ParseError,
     },
     /// The firmware does not offer the operation; nothing was sent.
@@ -74,7 +74,7 @@ pub enum Error {
         /// How many times the state was read back.
         checks: u32,
     },
-    /// No device answered discovery at this address.
+    /// No device replied to discovery at this address.
     #[error("no device answered discovery at {address}; check the address and the UDP port")]
     NotFound {
         /// The probed address.

@@ -26,14 +26,14 @@ pub enum ParseError {
         /// The JSON path of the field, such as `data.switch`.
         field: &'static str,
     },
-    /// A field holds a value of the wrong type or out of range.
+    /// A field contains a value of the wrong type or out of range.
     #[error("field `{field}` has invalid value {value}, expected {expected}")]
     InvalidValue {
         /// The JSON path of the field.
         field: &'static str,
         /// The offending value as JSON text, cut to a readable length.
         value: String,
-        /// What the field should hold.
+        /// The expected type or range.
         expected: &'static str,
     },
     /// A request names a command number this crate does not know.
@@ -42,7 +42,7 @@ pub enum ParseError {
         /// The command number from the request.
         command: u16,
     },
-    /// The reply answers another command than the one sent.
+    /// The reply belongs to another command than the one sent.
     #[error("reply is for command {actual}, expected a reply to command {expected}")]
     UnexpectedResponse {
         /// The command that was sent.
@@ -91,7 +91,7 @@ pub enum InvalidArgument {
     InvalidName {
         /// The rejected name.
         name: String,
-        /// Why it is rejected.
+        /// The reason for the rejection.
         reason: &'static str,
     },
     /// A value outside the range a command accepts.
@@ -111,7 +111,7 @@ pub enum InvalidArgument {
         field: &'static str,
         /// The rejected value.
         value: String,
-        /// What the argument must satisfy.
+        /// The accepted values.
         expected: &'static str,
     },
     /// A serial number that is not 16 printable ASCII characters.
@@ -132,7 +132,7 @@ pub struct Unsupported {
     pub firmware: String,
 }
 
-/// How an operation driven by a state machine failed.
+/// The failure of an operation driven by a state machine.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum OperationError {
@@ -151,10 +151,10 @@ pub enum OperationError {
         command: u16,
         /// How many times it was sent.
         attempts: u32,
-        /// What the transport reported.
+        /// The failure the transport reported.
         failure: TransportFailure,
     },
-    /// The device answered with a failure code.
+    /// The device replied with a failure code.
     #[error(transparent)]
     Device(#[from] DeviceError),
     /// The reply could not be decoded.
@@ -162,7 +162,7 @@ pub enum OperationError {
     InvalidReply {
         /// The command that was sent.
         command: u16,
-        /// What was wrong with the reply.
+        /// The decoding error.
         source: ParseError,
     },
     /// The argument was rejected before sending.
@@ -181,7 +181,7 @@ pub enum OperationError {
         /// How many times the state was read back.
         checks: u32,
     },
-    /// Nothing on the network answered a discovery or detection probe.
+    /// No device replied to a discovery or detection probe.
     #[error("no device answered at {address}")]
     NoDevice {
         /// The probed address.
@@ -202,7 +202,7 @@ impl OperationError {
     }
 }
 
-/// Why the transport could not deliver a request or its response.
+/// The reason the transport could not deliver a request or its response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -12,7 +12,7 @@ use crate::discovery::{self, DiscoveryReply, DiscoveryRequest};
 use crate::error::OperationError;
 use crate::instant::Instant;
 
-/// How discovery sends and listens.
+/// The rounds, request and listening window of discovery.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscoveryOptions {
     /// The datagram to send; the plain form leaves device clocks alone.
@@ -40,12 +40,12 @@ impl Default for DiscoveryOptions {
     }
 }
 
-/// A device that answered discovery.
+/// A device that replied to discovery.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiscoveredDevice {
     /// The source address of its reply; the IP is the device's.
     pub address: SocketAddr,
-    /// What the device reported.
+    /// The reply the device sent.
     pub reply: DiscoveryReply,
 }
 
