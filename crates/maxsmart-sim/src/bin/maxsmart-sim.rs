@@ -93,6 +93,11 @@ async fn run(args: Args) -> Result<(), String> {
         .await
         .map_err(|error| format!("failed to start the devices: {error}"))?;
 
+    // The handlers are installed before the ready lines go out, so a script that sends
+    // Ctrl-C as soon as it reads them cannot kill the process before the fleet stops.
+    let shutdown =
+        shutdown_signal().map_err(|error| format!("failed to listen for Ctrl-C: {error}"))?;
+
     for device in fleet.devices() {
         let http = device
             .http_addr()
@@ -106,9 +111,34 @@ async fn run(args: Args) -> Result<(), String> {
         );
     }
 
-    let signal = tokio::signal::ctrl_c().await;
+    shutdown.await;
     fleet.stop().await;
-    signal.map_err(|error| format!("failed to wait for Ctrl-C: {error}"))
+    Ok(())
+}
+
+/// Installs handlers for SIGINT and SIGTERM and returns a future that completes on either.
+#[cfg(unix)]
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+    })
+}
+
+/// Returns a future that completes on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    Ok(async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "failed to wait for Ctrl-C");
+        }
+    })
 }
 
 /// Builds one configuration per `--profile`.
