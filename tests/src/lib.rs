@@ -1,9 +1,9 @@
 //! Shared integration test cases for every runtime crate, with their helpers.
 //!
-//! Each case is an async function generic over the client's [`Runtime`]
-//! (`maxsmart_client::Runtime`); [`suite!`] stamps out one `#[test]` per case for a runtime
-//! and an [`Executor`], so `tests/tokio_client.rs`, `tests/async_std_client.rs` and
-//! `tests/smol_client.rs` run the same cases. Every simulated device listens on 127.0.0.1
+//! Each case is an async function generic over the client's
+//! [`Runtime`](maxsmart_client::Runtime); [`suite!`] stamps out one `#[test]` per case for
+//! a runtime and an [`Executor`], so `tests/tokio_client.rs`, `tests/async_std_client.rs`
+//! and `tests/smol_client.rs` run the same cases. Every simulated device listens on 127.0.0.1
 //! with free ports, so tests run in parallel and never reach beyond the loopback interface.
 //! The broadcast case runs in network namespaces that it creates and removes.
 

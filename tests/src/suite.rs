@@ -21,6 +21,8 @@ macro_rules! suite {
                 relocation_follows_address_change,
                 unknown_serial_is_not_found,
                 builder_from_discovery_skips_detection,
+                builder_from_discovery_keeps_names,
+                builder_rejects_invalid_serial,
             }
             ports {
                 status_reads_every_profile,
@@ -42,6 +44,8 @@ macro_rules! suite {
                 late_datagrams_are_matched,
                 duplicate_datagrams_are_ignored,
                 watt_format_override,
+                oversized_body_is_invalid,
+                huge_durations_do_not_panic,
             }
             settings {
                 initialisation_learns_every_profile,
@@ -62,6 +66,8 @@ macro_rules! suite {
                 button_press_raises_events,
                 failed_polls_are_events,
                 command_starts_a_burst,
+                own_switch_raises_no_event,
+                panicking_callback_keeps_polling,
                 callbacks_until_removed,
                 latest_snapshot_follows_device,
                 many_devices_poll_concurrently,

@@ -15,6 +15,7 @@ use futures::channel::mpsc;
 use futures::lock::Mutex;
 use maxsmart_proto::OperationError;
 use maxsmart_proto::machine::{DeviceContext, DeviceInfo, Operation, Protocol};
+use maxsmart_proto::status::Status;
 use tracing::Instrument;
 
 pub use builder::{DeviceBuilder, ProtocolChoice};
@@ -67,12 +68,7 @@ impl<R: Runtime> Shared<R> {
         E: Into<OperationError>,
     {
         let context = self.context.lock().await;
-        let device = operation::target(&context);
-        let operation =
-            build(&context).map_err(|error| Error::from_operation(device, error.into()))?;
-        operation::run(&self.runtime, self.clock, &context, operation)
-            .instrument(self.span.clone())
-            .await
+        self.run_locked(&context, build).await
     }
 
     /// Runs a command that changes the device, then starts a burst of faster polls.
@@ -84,12 +80,56 @@ impl<R: Runtime> Shared<R> {
         O: Operation + Send,
         E: Into<OperationError>,
     {
-        let output = self.run(build).await?;
+        let context = self.context.lock().await;
+        let output = self.run_locked(&context, build).await?;
+        self.notify_command(None);
+        drop(context);
+        Ok(output)
+    }
+
+    /// Runs a command whose output is the status that confirmed it, such as a switch, then
+    /// starts a burst of faster polls that compare against that status.
+    pub(crate) async fn run_status_command<O, E>(
+        &self,
+        build: impl FnOnce(&DeviceContext) -> Result<O, E>,
+    ) -> Result<Status, Error>
+    where
+        O: Operation<Output = Status> + Send,
+        E: Into<OperationError>,
+    {
+        let context = self.context.lock().await;
+        let status = self.run_locked(&context, build).await?;
+        self.notify_command(Some(status.clone()));
+        drop(context);
+        Ok(status)
+    }
+
+    async fn run_locked<O, E>(
+        &self,
+        context: &DeviceContext,
+        build: impl FnOnce(&DeviceContext) -> Result<O, E>,
+    ) -> Result<O::Output, Error>
+    where
+        O: Operation + Send,
+        E: Into<OperationError>,
+    {
+        let device = operation::target(context);
+        let operation =
+            build(context).map_err(|error| Error::from_operation(device, error.into()))?;
+        operation::run(&self.runtime, self.clock, context, operation)
+            .instrument(self.span.clone())
+            .await
+    }
+
+    /// Tells the polling task, if one runs, that a command changed the device.
+    ///
+    /// Callers still hold the context lock, so the message is queued before the next poll
+    /// can start, and that poll compares against `confirmed`.
+    fn notify_command(&self, confirmed: Option<Status>) {
         if let Some(control) = self.lock_poll_control().as_ref() {
             // A closed channel means polling stopped; there is nothing to speed up.
-            let _ = control.unbounded_send(PollControl::CommandSent);
+            let _ = control.unbounded_send(PollControl::CommandSent { confirmed });
         }
-        Ok(output)
     }
 
     pub(crate) fn lock_poll_control(
@@ -192,6 +232,7 @@ impl<R: Runtime> Device<R> {
     /// released its sockets, waits for a request still running, and ends every event
     /// stream.
     pub async fn close(self) {
+        self.shared.lock_poll_control().take();
         self.tasks.shutdown().await;
         drop(self.shared.context.lock().await);
         self.shared.events.close();
@@ -201,6 +242,7 @@ impl<R: Runtime> Device<R> {
 
 impl<R: Runtime> Drop for Device<R> {
     fn drop(&mut self) {
+        self.shared.lock_poll_control().take();
         self.tasks.abort_all();
         self.shared.events.close();
     }

@@ -56,7 +56,8 @@ pub(crate) async fn drive<R: Runtime, O: Operation>(
                 Transmit::Udp { to, payload } => {
                     if socket.is_none() {
                         let bound = udp::bind_for(runtime, to).await;
-                        socket = Some(bound.map_err(DriveError::Io)?);
+                        let bound = bound.map_err(|error| DriveError::Bind { target: to, error });
+                        socket = Some(bound?);
                     }
                     if let Some(socket) = &socket {
                         if let Err(error) = socket.send_to(&payload, to).await {
@@ -148,8 +149,13 @@ async fn wait<R: Runtime>(
 pub(crate) enum DriveError {
     /// The state machine failed.
     Operation(OperationError),
-    /// A local socket could not be opened.
-    Io(std::io::Error),
+    /// No local UDP socket could be opened to send to `target`.
+    Bind {
+        /// The destination the socket was for.
+        target: SocketAddr,
+        /// The operating system's error.
+        error: std::io::Error,
+    },
     /// The machine neither finished nor asked to be woken, which is a bug in the machine.
     Stalled,
 }
@@ -159,7 +165,9 @@ impl DriveError {
     pub(crate) fn into_error(self, device: SocketAddr) -> Error {
         match self {
             DriveError::Operation(error) => Error::from_operation(device, error),
-            DriveError::Io(error) => Error::Io(error),
+            DriveError::Bind { target, error } => {
+                Error::io(format!("opening a UDP socket for {target}"), error)
+            }
             DriveError::Stalled => Error::Stalled { device },
         }
     }

@@ -42,14 +42,17 @@ pub enum Error {
         source: DeviceError,
     },
     /// The device's reply could not be decoded.
-    #[error("{device}: invalid reply to command {command}: {source}")]
+    ///
+    /// The message includes the decoding error, so [`std::error::Error::source`] returns
+    /// `None` and a reporter that walks the chain prints it once.
+    #[error("{device}: invalid reply to command {command}: {error}")]
     InvalidResponse {
         /// The device's address.
         device: SocketAddr,
         /// The command that was sent.
         command: u16,
         /// The decoding error.
-        source: ParseError,
+        error: ParseError,
     },
     /// The firmware does not offer the operation; nothing was sent.
     #[error("{device}: {source}")]
@@ -63,7 +66,11 @@ pub enum Error {
     #[error(transparent)]
     InvalidArgument(#[from] InvalidArgument),
     /// A switch was acknowledged but the state did not change.
-    #[error("{device}: port {port} did not turn {} after {checks} check(s)", if *.on { "on" } else { "off" })]
+    #[error(
+        "{device}: {} did not turn {} after {checks} check(s)",
+        port_label(*.port),
+        if *.on { "on" } else { "off" }
+    )]
     StateUnchanged {
         /// The device's address.
         device: SocketAddr,
@@ -102,12 +109,28 @@ pub enum Error {
         /// The device's address.
         device: SocketAddr,
     },
-    /// A local socket operation failed.
-    #[error("local socket error: {0}")]
-    Io(#[from] io::Error),
-    /// The device was closed.
-    #[error("the device handle is closed")]
-    Closed,
+    /// A local operation failed before anything reached a device, such as opening a UDP
+    /// socket or listing the network interfaces.
+    #[error(
+        "{action} failed: {error}; check this host's network interfaces and its open-file \
+         limit, then retry"
+    )]
+    Io {
+        /// The failed local step, with the address involved, such as
+        /// `opening a UDP socket for 192.0.2.10:8888`.
+        action: String,
+        /// The operating system's error.
+        error: io::Error,
+    },
+    /// An operation failed in a way this version of the client does not classify, for a
+    /// protocol core newer than the client.
+    #[error("{device}: {error}")]
+    Operation {
+        /// The device's address.
+        device: SocketAddr,
+        /// The protocol core's error, boxed to keep [`Error`] small.
+        error: Box<OperationError>,
+    },
 }
 
 impl Error {
@@ -127,10 +150,10 @@ impl Error {
                 failure,
             },
             OperationError::Device(source) => Error::Device { device, source },
-            OperationError::InvalidReply { command, source } => Error::InvalidResponse {
+            OperationError::InvalidReply { command, error } => Error::InvalidResponse {
                 device,
                 command,
-                source,
+                error,
             },
             OperationError::InvalidArgument(source) => Error::InvalidArgument(source),
             OperationError::Unsupported(source) => Error::Unsupported { device, source },
@@ -141,11 +164,23 @@ impl Error {
                 checks,
             },
             OperationError::NoDevice { address } => Error::NotFound { address },
-            other => Error::Io(io::Error::other(other.to_string())),
+            error => Error::Operation {
+                device,
+                error: Box::new(error),
+            },
         }
     }
 
-    /// Returns whether repeating the operation later could succeed.
+    /// Wraps a local I/O failure with what was being done and the address involved.
+    pub(crate) fn io(action: impl Into<String>, error: io::Error) -> Self {
+        Error::Io {
+            action: action.into(),
+            error,
+        }
+    }
+
+    /// Returns whether repeating the operation later could succeed: after a timeout, a
+    /// connection failure, an unchanged state, a silent device or a local I/O failure.
     pub fn is_retryable(&self) -> bool {
         matches!(
             self,
@@ -153,7 +188,86 @@ impl Error {
                 | Error::Connection { .. }
                 | Error::StateUnchanged { .. }
                 | Error::NotFound { .. }
-                | Error::Io(_)
+                | Error::Io { .. }
         )
+    }
+}
+
+/// Names the port of a switch: 0 stands for every port.
+fn port_label(port: u8) -> String {
+    match port {
+        0 => String::from("every port"),
+        port => format!("port {port}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device() -> SocketAddr {
+        "127.0.0.42:80".parse().unwrap()
+    }
+
+    #[test]
+    fn unchanged_switch_of_every_port_says_so() {
+        let error = Error::from_operation(
+            device(),
+            OperationError::StateUnchanged {
+                port: 0,
+                on: true,
+                checks: 3,
+            },
+        );
+        assert_eq!(
+            error.to_string(),
+            "127.0.0.42:80: every port did not turn on after 3 check(s)"
+        );
+        let one = Error::from_operation(
+            device(),
+            OperationError::StateUnchanged {
+                port: 4,
+                on: false,
+                checks: 1,
+            },
+        );
+        assert_eq!(
+            one.to_string(),
+            "127.0.0.42:80: port 4 did not turn off after 1 check(s)"
+        );
+    }
+
+    #[test]
+    fn invalid_response_prints_its_cause_once() {
+        let error = Error::from_operation(
+            device(),
+            OperationError::InvalidReply {
+                command: 511,
+                error: ParseError::MissingField {
+                    field: "data.switch",
+                },
+            },
+        );
+        assert_eq!(
+            error.to_string(),
+            "127.0.0.42:80: invalid reply to command 511: field `data.switch` is missing"
+        );
+        assert!(std::error::Error::source(&error).is_none());
+    }
+
+    #[test]
+    fn io_error_message_and_retry() {
+        let error = Error::io(
+            "opening a UDP socket for 127.0.0.42:8888",
+            io::Error::from(io::ErrorKind::AddrNotAvailable),
+        );
+        let message = error.to_string();
+        assert!(
+            message.starts_with("opening a UDP socket for 127.0.0.42:8888 failed: "),
+            "{message}"
+        );
+        assert!(message.ends_with("then retry"), "{message}");
+        assert!(std::error::Error::source(&error).is_none());
+        assert!(error.is_retryable());
     }
 }

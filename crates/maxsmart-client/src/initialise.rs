@@ -3,15 +3,13 @@
 use std::time::Duration;
 
 use maxsmart_proto::discovery::DiscoveryReply;
-use maxsmart_proto::firmware::FirmwareFamily;
 use maxsmart_proto::machine::{
     DeviceContext, DeviceInfo, DiscoveryOptions, Initialise, InitialiseOptions, RetryPolicy,
 };
-use maxsmart_proto::names::Names;
 
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::operation::run;
+use crate::operation::{self, run};
 use crate::runtime::Runtime;
 
 /// Runs the protocol core's initialisation against the device and records what it learned
@@ -30,30 +28,20 @@ pub(crate) async fn detect<R: Runtime>(
 }
 
 /// Reads the status over the protocol already set in `context`, without detection, and
-/// records the port count. Names stay unknown because no discovery is sent.
+/// records the port count. Names, MAC address and firmware come from `discovery`, a reply
+/// received earlier; without one the names stay unknown, because no discovery is sent.
 pub(crate) async fn read_fixed<R: Runtime>(
     runtime: &R,
     clock: Clock,
     context: &mut DeviceContext,
+    discovery: Option<DiscoveryReply>,
 ) -> Result<DeviceInfo, Error> {
     let status = run(runtime, clock, context, context.read_status()).await?;
-    context.learn_from_status(&status);
-    let port_count = status.port_count();
-    Ok(DeviceInfo {
-        protocol: context.protocol,
-        serial: context.serial.clone(),
-        firmware: context.firmware.clone(),
-        family: FirmwareFamily::from_optional(context.firmware.as_deref()),
-        watt_format: status.watt_format,
-        port_count,
-        names: Names {
-            device: None,
-            ports: vec![None; usize::from(port_count)],
-        },
-        mac: None,
-        status,
-        discovery: None,
-    })
+    let device = operation::target(context);
+    let info = DeviceInfo::from_status(context, context.protocol, status, discovery)
+        .map_err(|error| Error::from_operation(device, error))?;
+    info.apply_to(context);
+    Ok(info)
 }
 
 /// Returns initialisation steps bounded by the device's retry policy: one HTTP attempt, the

@@ -143,6 +143,30 @@ impl Request {
         }
     }
 
+    /// Returns whether sending the request twice leaves the device as sending it once.
+    ///
+    /// Two requests are not: creating a rule, because a resend after a lost
+    /// acknowledgement adds a second copy, and a factory reset, because a resend can reset
+    /// the device again after it came back up. Reads and settings that write an absolute
+    /// value, including editing and deleting a rule by its id, are idempotent.
+    /// [`DeviceContext::exchange`](crate::DeviceContext::exchange) sends the others once,
+    /// without retries.
+    ///
+    /// ```
+    /// use maxsmart_proto::command::Request;
+    /// use maxsmart_proto::port::PortSelector;
+    ///
+    /// assert!(Request::Switch { port: PortSelector::All, on: true }.is_idempotent());
+    /// assert!(!Request::FactoryReset.is_idempotent());
+    /// ```
+    pub fn is_idempotent(&self) -> bool {
+        match self {
+            Request::FactoryReset => false,
+            Request::ChangeRule(change) => !matches!(change, RuleChange::Create(_)),
+            _ => true,
+        }
+    }
+
     /// Returns the firmware feature the command needs.
     pub fn feature(&self) -> Feature {
         match self {
@@ -233,6 +257,44 @@ fn switch_fields(port: PortSelector, on: bool) -> SwitchFields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_reset_and_rule_creation_are_not_idempotent() {
+        use crate::config::{PortAction, Rule, Schedule, Weekdays};
+
+        let rule = Rule {
+            id: 3,
+            enabled: true,
+            actions: alloc::vec![PortAction::On; 6],
+            minute_of_day: 60,
+            schedule: Schedule::Weekly(Weekdays::EVERY_DAY),
+        };
+        let cases = [
+            (Request::FactoryReset, false),
+            (Request::ChangeRule(RuleChange::Create(rule.clone())), false),
+            (Request::ChangeRule(RuleChange::Edit(rule.clone())), true),
+            (Request::ChangeRule(RuleChange::Delete(rule)), true),
+            (Request::Status, true),
+            (
+                Request::Switch {
+                    port: PortSelector::One(2),
+                    on: false,
+                },
+                true,
+            ),
+            (
+                Request::Rename {
+                    target: NameTarget::Device,
+                    name: String::from("Salon"),
+                },
+                true,
+            ),
+            (Request::Rules { page: 0 }, true),
+        ];
+        for (request, idempotent) in cases {
+            assert_eq!(request.is_idempotent(), idempotent, "{request:?}");
+        }
+    }
 
     #[test]
     fn switch_all_on_over_http_matches_capture() {

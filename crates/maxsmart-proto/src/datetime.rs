@@ -13,7 +13,7 @@ pub struct DateTime {
     pub year: u16,
     /// Month, 1 to 12.
     pub month: u8,
-    /// Day of the month, 1 to 31.
+    /// Day of the month, 1 to the month's length.
     pub day: u8,
     /// Hour, 0 to 23.
     pub hour: u8,
@@ -29,7 +29,8 @@ impl DateTime {
     /// # Errors
     ///
     /// Returns [`InvalidArgument::OutOfRange`] naming the first field outside its range. Days
-    /// are checked against 31 whatever the month.
+    /// are checked against the length of the month in the Gregorian calendar, so
+    /// February 29 exists in leap years only.
     pub fn new(
         year: u16,
         month: u8,
@@ -40,7 +41,7 @@ impl DateTime {
     ) -> Result<Self, InvalidArgument> {
         check("year", year.into(), 1970, 9999, "1970 to 9999")?;
         check("month", month.into(), 1, 12, "1 to 12")?;
-        check("day", day.into(), 1, 31, "1 to 31")?;
+        check_day(year, month, day)?;
         check("hour", hour.into(), 0, 23, "0 to 23")?;
         check("minute", minute.into(), 0, 59, "0 to 59")?;
         check("second", second.into(), 0, 59, "0 to 59")?;
@@ -183,6 +184,18 @@ impl Serialize for DateTime {
     }
 }
 
+/// Checks `day` against the length of `month`, which is already known to be 1 to 12.
+fn check_day(year: u16, month: u8, day: u8) -> Result<(), InvalidArgument> {
+    let last = days_in_month(year.into(), month);
+    let expected = match last {
+        31 => "1 to 31",
+        30 => "1 to 30 in this month",
+        29 => "1 to 29 in February of a leap year",
+        _ => "1 to 28 in February of a common year",
+    };
+    check("day", day.into(), 1, last.into(), expected)
+}
+
 fn check(
     field: &'static str,
     value: u32,
@@ -247,6 +260,37 @@ mod tests {
             Some(DateTime::new(1970, 1, 1, 0, 0, 0).unwrap())
         );
         assert_eq!(DateTime::from_unix_seconds(u64::MAX), None);
+    }
+
+    #[test]
+    fn days_beyond_the_month_are_out_of_range() {
+        for (year, month, day) in [(2018, 2, 31), (2018, 2, 29), (2100, 2, 29), (2023, 4, 31)] {
+            let error = DateTime::new(year, month, day, 0, 0, 0).unwrap_err();
+            assert!(
+                matches!(error, InvalidArgument::OutOfRange { field: "day", .. }),
+                "{year}-{month}-{day}: {error}"
+            );
+        }
+        for (year, month, day) in [(2024, 2, 29), (2000, 2, 29), (2023, 4, 30), (2023, 12, 31)] {
+            assert!(
+                DateTime::new(year, month, day, 0, 0, 0).is_ok(),
+                "{year}-{month}-{day}"
+            );
+        }
+        assert_eq!(DateTime::parse_device("2018-02-31,00:00:00"), None);
+    }
+
+    #[test]
+    fn day_error_names_the_month_length() {
+        let error = DateTime::new(2023, 2, 29, 0, 0, 0).unwrap_err();
+        assert_eq!(
+            error,
+            InvalidArgument::OutOfRange {
+                field: "day",
+                value: alloc::string::String::from("29"),
+                expected: "1 to 28 in February of a common year",
+            }
+        );
     }
 
     #[test]

@@ -283,6 +283,29 @@ pub fn parse_reply(bytes: &[u8]) -> Result<DiscoveryReply, ParseError> {
     })
 }
 
+/// The maximum length of a serial number that [`validate_serial`] accepts, in characters.
+/// Known serials have 16, and the margin leaves room for other vendors' formats.
+pub const MAX_SERIAL_CHARS: usize = 32;
+
+/// Checks a serial number given by a caller: 1 to [`MAX_SERIAL_CHARS`] printable ASCII
+/// characters without spaces, such as `SWP6000000000001`.
+///
+/// Discovery replies are checked more loosely: any non-empty printable serial is kept,
+/// whatever its length.
+///
+/// # Errors
+///
+/// Returns [`InvalidArgument::InvalidSerial`] naming the rejected serial.
+pub fn validate_serial(serial: &str) -> Result<(), InvalidArgument> {
+    let printable = serial.chars().all(|c| c.is_ascii_graphic());
+    if serial.is_empty() || serial.len() > MAX_SERIAL_CHARS || !printable {
+        return Err(InvalidArgument::InvalidSerial {
+            serial: String::from(serial),
+        });
+    }
+    Ok(())
+}
+
 fn parse_serial(data: &Value) -> Result<String, ParseError> {
     let value = json::field(data, "sn", "data.sn")?;
     let Some(serial) = value.as_str() else {
@@ -499,5 +522,24 @@ mod tests {
                 actual: 90
             }
         );
+    }
+
+    #[test]
+    fn caller_serials_are_validated() {
+        for valid in ["SWP6000000000001", "X", "abc-123_XYZ"] {
+            assert_eq!(validate_serial(valid), Ok(()), "{valid}");
+        }
+        let longest: String = core::iter::repeat_n('A', MAX_SERIAL_CHARS).collect();
+        assert_eq!(validate_serial(&longest), Ok(()));
+        let too_long = alloc::format!("{longest}A");
+        for invalid in ["", "SWP 6000", "SWP\n6000", "SWPé6000", too_long.as_str()] {
+            assert_eq!(
+                validate_serial(invalid),
+                Err(InvalidArgument::InvalidSerial {
+                    serial: String::from(invalid)
+                }),
+                "{invalid:?}"
+            );
+        }
     }
 }

@@ -114,8 +114,11 @@ pub enum InvalidArgument {
         /// The accepted values.
         expected: &'static str,
     },
-    /// A serial number that is not 16 printable ASCII characters.
-    #[error("serial number {serial:?} is invalid: expected three letters and thirteen digits")]
+    /// A serial number that is empty, longer than 32 characters or not printable ASCII.
+    #[error(
+        "serial number {serial:?} is invalid: expected 1 to 32 printable ASCII characters \
+         without spaces, such as SWP6000000000001"
+    )]
     InvalidSerial {
         /// The rejected serial number.
         serial: String,
@@ -158,12 +161,15 @@ pub enum OperationError {
     #[error(transparent)]
     Device(#[from] DeviceError),
     /// The reply could not be decoded.
-    #[error("invalid reply to command {command}: {source}")]
+    ///
+    /// The message includes the decoding error, so [`core::error::Error::source`] returns
+    /// `None` and a reporter that walks the chain prints it once.
+    #[error("invalid reply to command {command}: {error}")]
     InvalidReply {
         /// The command that was sent.
         command: u16,
         /// The decoding error.
-        source: ParseError,
+        error: ParseError,
     },
     /// The argument was rejected before sending.
     #[error(transparent)]
@@ -172,7 +178,11 @@ pub enum OperationError {
     #[error(transparent)]
     Unsupported(#[from] Unsupported),
     /// A switch command was acknowledged but the state read back did not change.
-    #[error("port {port} did not turn {} after {checks} check(s)", if *.on { "on" } else { "off" })]
+    #[error(
+        "{} did not turn {} after {checks} check(s)",
+        SwitchedPort(*.port),
+        if *.on { "on" } else { "off" }
+    )]
     StateUnchanged {
         /// The port that was switched; 0 means every port.
         port: u8,
@@ -202,6 +212,18 @@ impl OperationError {
     }
 }
 
+/// Names the port of a switch in a message: 0 stands for every port.
+struct SwitchedPort(u8);
+
+impl fmt::Display for SwitchedPort {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => f.write_str("every port"),
+            port => write!(f, "port {port}"),
+        }
+    }
+}
+
 /// The reason the transport could not deliver a request or its response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -226,5 +248,43 @@ impl fmt::Display for TransportFailure {
             TransportFailure::SendFailed => "sending failed",
         };
         f.write_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn unchanged_state_names_every_port_for_port_zero() {
+        let all = OperationError::StateUnchanged {
+            port: 0,
+            on: false,
+            checks: 2,
+        };
+        assert_eq!(
+            all.to_string(),
+            "every port did not turn off after 2 check(s)"
+        );
+        let one = OperationError::StateUnchanged {
+            port: 3,
+            on: true,
+            checks: 1,
+        };
+        assert_eq!(one.to_string(), "port 3 did not turn on after 1 check(s)");
+    }
+
+    #[test]
+    fn invalid_reply_prints_its_cause_once() {
+        let error = OperationError::InvalidReply {
+            command: 90,
+            error: ParseError::Empty,
+        };
+        assert_eq!(
+            error.to_string(),
+            "invalid reply to command 90: reply is empty"
+        );
+        assert!(core::error::Error::source(&error).is_none());
     }
 }

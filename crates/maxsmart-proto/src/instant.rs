@@ -5,6 +5,10 @@ use core::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+/// The offset [`Instant::to_std`] uses for instants the platform's clock cannot represent:
+/// about 100 years, later than any deadline a program waits for.
+pub const FAR_FUTURE: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
 /// A point on the caller's monotonic clock, measured from an origin the caller chose.
 ///
 /// The state machines compare and add these values but never read a clock. Two instants
@@ -30,9 +34,16 @@ impl Instant {
     }
 
     /// Converts back to a standard library instant, measured against `origin`.
+    ///
+    /// Saturates: an instant beyond what the platform's clock can represent, such as a
+    /// deadline derived from a timeout of 10^19 seconds, maps to [`FAR_FUTURE`] after
+    /// `origin`, or to `origin` itself when even that does not fit.
     #[cfg(feature = "std")]
     pub fn to_std(self, origin: std::time::Instant) -> std::time::Instant {
-        origin + self.0
+        origin
+            .checked_add(self.0)
+            .or_else(|| origin.checked_add(FAR_FUTURE))
+            .unwrap_or(origin)
     }
 
     /// Returns the time elapsed since the origin.
@@ -108,5 +119,25 @@ mod tests {
         let converted = Instant::from_std(later, origin);
         assert_eq!(converted.elapsed(), Duration::from_millis(1234));
         assert_eq!(converted.to_std(origin), later);
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a real instant is the origin under test"
+    )]
+    fn huge_instant_saturates_to_far_future() {
+        let origin = std::time::Instant::now();
+        let huge = Instant::ZERO + Duration::from_secs(10_000_000_000_000_000_000);
+        assert_eq!(huge.to_std(origin), origin + FAR_FUTURE);
+        let largest = Instant::from_elapsed(Duration::MAX);
+        assert_eq!(largest.to_std(origin), origin + FAR_FUTURE);
+    }
+
+    #[test]
+    fn addition_saturates_at_the_largest_duration() {
+        let late = Instant::from_elapsed(Duration::MAX - Duration::from_secs(1));
+        assert_eq!((late + Duration::from_secs(5)).elapsed(), Duration::MAX);
     }
 }

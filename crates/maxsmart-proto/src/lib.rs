@@ -28,8 +28,10 @@
 //!
 //! Time enters as an [`Instant`] that the caller supplies. Logging goes through `tracing`:
 //! `trace` for messages built and parsed, `debug` for what is dropped, ignored or retried,
-//! and `warn` for tolerated device misbehaviour. Serial numbers, MAC and IP addresses are
-//! logged at `debug` level or below only.
+//! and `warn` for tolerated device misbehaviour. A [`Poller`] warns about each kind of
+//! misbehaviour once and logs its repeats at `debug`; one-off parses and operations warn
+//! every time. Serial numbers, MAC and IP addresses are logged at `debug` level or below
+//! only.
 //!
 //! # Features
 //!
@@ -91,6 +93,7 @@ pub mod status;
 pub mod v3;
 
 mod json;
+mod quirks;
 
 pub use error::{DeviceError, InvalidArgument, OperationError, ParseError, Unsupported};
 pub use instant::Instant;

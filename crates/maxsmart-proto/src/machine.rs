@@ -11,8 +11,10 @@
 //!    [`Operation::handle_input`] or [`Operation::handle_timeout`], and go to step 1.
 //!
 //! When a timeout moves an operation past an attempt, HTTP requests still in flight are
-//! stale and the driver may drop them. A machine ignores responses to another command; a late
-//! response to an earlier attempt of the same command counts as the reply.
+//! stale and the driver may drop them. A machine ignores responses to another command. A
+//! reply to the same command counts while an attempt waits for one, whichever attempt it
+//! replies to: a late datagram that arrives during a later attempt completes it. A reply that
+//! arrives during the pause before a retry is dropped, and the retry is sent.
 //!
 //! | Machine                | Output                    | Built by                          |
 //! |------------------------|---------------------------|-----------------------------------|

@@ -26,6 +26,7 @@ use serde_json::Value;
 
 use crate::error::ParseError;
 use crate::json;
+use crate::quirks::{Quirk, QuirkLog, report_quirk};
 
 /// How integer watt values in a status payload are to be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -127,12 +128,25 @@ pub fn decide_watt_format(
     expected: Option<WattFormat>,
     forced: Option<WattFormat>,
 ) -> WattFormat {
+    decide_watt_format_logged(data, expected, forced, &mut QuirkLog::default())
+}
+
+/// Decides the watt format as [`decide_watt_format`] does, warning about a contradiction
+/// only the first time `quirks` records one.
+fn decide_watt_format_logged(
+    data: &Value,
+    expected: Option<WattFormat>,
+    forced: Option<WattFormat>,
+    quirks: &mut QuirkLog,
+) -> WattFormat {
     if let Some(forced) = forced {
         return forced;
     }
     match (detect_watt_format(data), expected) {
         (Some(detected), Some(expected)) if detected != expected => {
-            tracing::warn!(
+            report_quirk!(
+                quirks,
+                Quirk::WattEncodingMismatch,
                 ?detected,
                 ?expected,
                 "watt encoding differs from the one this firmware family sends"
@@ -187,6 +201,17 @@ pub fn parse_status_expecting(
     expected: Option<WattFormat>,
     forced: Option<WattFormat>,
 ) -> Result<Status, ParseError> {
+    parse_status_logged(data, expected, forced, &mut QuirkLog::default())
+}
+
+/// Parses a status as [`parse_status_expecting`] does, warning about each tolerated quirk
+/// only the first time `quirks` records it.
+pub(crate) fn parse_status_logged(
+    data: Option<&Value>,
+    expected: Option<WattFormat>,
+    forced: Option<WattFormat>,
+    quirks: &mut QuirkLog,
+) -> Result<Status, ParseError> {
     let data = data.ok_or(ParseError::MissingField { field: "data" })?;
     let switches = json::array(data, "switch", "data.switch")?;
     if switches.len() > usize::from(u8::MAX) {
@@ -196,11 +221,13 @@ pub fn parse_status_expecting(
             expected: "at most 255 ports",
         });
     }
-    let watt_format = decide_watt_format(data, expected, forced);
+    let watt_format = decide_watt_format_logged(data, expected, forced, quirks);
     let watts = optional_array(data, "watt", "data.watt")?;
     let amps = optional_array(data, "amp", "data.amp")?;
     if watts.len() != switches.len() || amps.len() != switches.len() {
-        tracing::warn!(
+        report_quirk!(
+            quirks,
+            Quirk::StatusArrayLengths,
             ports = switches.len(),
             watts = watts.len(),
             amps = amps.len(),

@@ -78,9 +78,12 @@ fn date_time() -> impl Strategy<Value = DateTime> {
         0u8..60,
         0u8..60,
     )
-        .prop_map(|(year, month, day, hour, minute, second)| {
-            DateTime::new(year, month, day, hour, minute, second).expect("fields are in range")
-        })
+        .prop_filter_map(
+            "the day lies beyond the end of the month",
+            |(year, month, day, hour, minute, second)| {
+                DateTime::new(year, month, day, hour, minute, second).ok()
+            },
+        )
 }
 
 fn weekdays() -> impl Strategy<Value = Weekdays> {

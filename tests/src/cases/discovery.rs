@@ -4,6 +4,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use futures::StreamExt;
+use maxsmart_client::proto::InvalidArgument;
 use maxsmart_client::proto::datetime::DateTime;
 use maxsmart_client::{
     ClockSetting, DeviceBuilder, DiscoverOptions, DiscoveryRequest, Error, Protocol, Runtime,
@@ -252,5 +253,71 @@ pub async fn builder_from_discovery_skips_detection<R: Runtime>(runtime: R) {
             .all(|entry| entry.kind == maxsmart_sim::RequestKind::V3)
     );
     device.close().await;
+    sim.stop().await;
+}
+
+/// A device built from discovery reports the names, MAC address and reply of that
+/// discovery, also when the probe settled the protocol and no detection runs.
+pub async fn builder_from_discovery_keeps_names<R: Runtime>(runtime: R) {
+    for profile in [Profile::Strip130, Profile::Strip511] {
+        let sim = Sim::profile(profile).await;
+        let found = discover_host(&runtime, LOOPBACK, &sim.discover_options())
+            .await
+            .unwrap();
+        assert_eq!(
+            found.protocol,
+            Some(expected_protocol(profile)),
+            "{profile}"
+        );
+        let device = DeviceBuilder::from_discovery(runtime.clone(), &found)
+            .http_port(sim.http_port())
+            .retry(crate::RETRY)
+            .connect()
+            .await
+            .unwrap();
+
+        let info = device.info();
+        assert!(
+            found.name().is_some(),
+            "{profile}: the simulator sends a name"
+        );
+        assert_eq!(info.names.device.as_deref(), found.name(), "{profile}");
+        assert!(
+            found.mac().is_some(),
+            "{profile}: the simulator sends a MAC"
+        );
+        assert_eq!(info.mac.as_deref(), found.mac(), "{profile}");
+        assert_eq!(info.discovery.as_ref(), Some(&found.reply), "{profile}");
+        assert_eq!(info.serial.as_deref(), Some(found.serial()), "{profile}");
+        assert_eq!(info.firmware.as_deref(), found.firmware(), "{profile}");
+        let port_names: Vec<Option<&str>> = info.names.ports.iter().map(Option::as_deref).collect();
+        let expected: Vec<Option<&str>> = match found.port_names() {
+            Some(names) => names.iter().map(|name| Some(name.as_str())).collect(),
+            None => vec![None; 6],
+        };
+        assert_eq!(port_names, expected, "{profile}");
+        device.close().await;
+        sim.stop().await;
+    }
+}
+
+/// A serial number the device could not have is rejected before anything is sent.
+pub async fn builder_rejects_invalid_serial<R: Runtime>(runtime: R) {
+    let sim = Sim::profile(Profile::Strip130).await;
+    sim.clear_requests();
+    let error = sim
+        .builder(runtime)
+        .serial("SWP 6000")
+        .connect()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            Error::InvalidArgument(InvalidArgument::InvalidSerial { serial }) if serial == "SWP 6000"
+        ),
+        "{error}"
+    );
+    assert!(sim.requests().is_empty(), "nothing is sent");
     sim.stop().await;
 }

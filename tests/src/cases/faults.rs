@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use futures::StreamExt;
 use maxsmart_client::proto::machine::TransportFailure;
 use maxsmart_client::{Error, ProtocolChoice, RetryPolicy, Runtime, WattFormat};
 use maxsmart_sim::{Faults, Profile, RequestResult};
@@ -352,5 +353,100 @@ pub async fn watt_format_override<R: Runtime>(runtime: R) {
     );
     detected.close().await;
     forced.close().await;
+    sim.stop().await;
+}
+
+/// Serves one HTTP response on a new loopback listener and returns its port. `chunked`
+/// sends the body without a length, so the client learns its size only while reading.
+fn serve_once(body: Vec<u8>, chunked: bool) -> (u16, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+
+    let listener = std::net::TcpListener::bind((crate::LOOPBACK, 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = [0u8; 2048];
+        let _ = stream.read(&mut request);
+        let head = if chunked {
+            format!(
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{:x}\r\n",
+                body.len()
+            )
+        } else {
+            format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len())
+        };
+        // The client may close early once the body is too long; write errors are expected.
+        let _ = stream.write_all(head.as_bytes());
+        let _ = stream.write_all(&body);
+        if chunked {
+            let _ = stream.write_all(b"\r\n0\r\n\r\n");
+        }
+    });
+    (port, server)
+}
+
+/// A response body over the client's 64 KiB limit is an invalid response, whether its
+/// length is announced or found while reading.
+pub async fn oversized_body_is_invalid<R: Runtime>(runtime: R) {
+    for chunked in [false, true] {
+        let (port, server) = serve_once(vec![b' '; 64 * 1024 + 1], chunked);
+        let single = RetryPolicy {
+            attempts: 1,
+            ..RETRY
+        };
+        let result = maxsmart_client::DeviceBuilder::new(runtime.clone(), crate::LOOPBACK)
+            .http_port(port)
+            .protocol(ProtocolChoice::Http)
+            .retry(single)
+            .connect()
+            .await;
+        let error = result.unwrap_err();
+        assert!(
+            matches!(
+                error,
+                Error::Connection {
+                    command: 511,
+                    failure: TransportFailure::InvalidResponse,
+                    ..
+                }
+            ),
+            "chunked {chunked}: {error}"
+        );
+        server.join().unwrap();
+    }
+}
+
+/// Timeouts and poll intervals far beyond any clock's range do not panic: connecting,
+/// reading and polling work, and the deadlines saturate.
+pub async fn huge_durations_do_not_panic<R: Runtime>(runtime: R) {
+    let huge = Duration::from_secs(10_000_000_000_000_000_000);
+    let sim = Sim::profile(Profile::Strip130).await;
+    let device = sim
+        .builder(runtime.clone())
+        .timeout(huge)
+        .connect()
+        .await
+        .unwrap();
+    assert_eq!(device.status().await.unwrap().ports.len(), 6);
+
+    let config = maxsmart_client::PollConfig {
+        interval: Duration::MAX,
+        timeout: huge,
+        ..maxsmart_client::PollConfig::default()
+    };
+    let mut events = device.events();
+    device.start_polling(config).await;
+    let first = within(&runtime, Duration::from_secs(5), events.next())
+        .await
+        .expect("the stream stays open");
+    assert!(
+        matches!(first.kind, maxsmart_client::PollEvent::Polled { .. }),
+        "{:?}",
+        first.kind
+    );
+    assert!(device.is_polling());
+    device.close().await;
     sim.stop().await;
 }

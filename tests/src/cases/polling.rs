@@ -167,6 +167,69 @@ pub async fn command_starts_a_burst<R: Runtime>(runtime: R) {
     sim.stop().await;
 }
 
+/// A switch made through the client raises no switch event, because its result already
+/// reports the change, while a switch made at the device raises one.
+pub async fn own_switch_raises_no_event<R: Runtime>(runtime: R) {
+    let (sim, device) = polled(&runtime, crate::loopback_config(Profile::Strip130)).await;
+    let mut events = device.events();
+    next_matching(&runtime, &mut events, |kind| {
+        matches!(kind, PollEvent::Polled { .. })
+    })
+    .await;
+    let confirmed = device.turn_on(1).await.unwrap();
+    assert!(confirmed.ports[0].on);
+
+    // The burst after the command makes these three polls come quickly.
+    let mut seen = Vec::new();
+    within(&runtime, EVENT_BOUND, async {
+        let mut polls = 0;
+        while polls < 3 {
+            let event = events.next().await.expect("event stream ended early");
+            if matches!(event.kind, PollEvent::Polled { .. }) {
+                polls += 1;
+            }
+            seen.push(event.kind);
+        }
+    })
+    .await;
+    let switched: Vec<&PollEvent> = seen
+        .iter()
+        .filter(|kind| matches!(kind, PollEvent::PortSwitched { .. }))
+        .collect();
+    assert!(switched.is_empty(), "own switch raised {switched:?}");
+
+    sim.set_switch(2, true).unwrap();
+    let pressed = next_matching(&runtime, &mut events, |kind| {
+        matches!(kind, PollEvent::PortSwitched { .. })
+    })
+    .await;
+    assert_eq!(pressed.kind, PollEvent::PortSwitched { port: 2, on: true });
+    device.close().await;
+    sim.stop().await;
+}
+
+/// A panicking callback is logged and skipped: polling goes on and the other consumers
+/// keep receiving events.
+pub async fn panicking_callback_keeps_polling<R: Runtime>(runtime: R) {
+    let (sim, device) = polled(&runtime, crate::loopback_config(Profile::Strip211)).await;
+    device.on_event(|_| panic!("callback failure under test"));
+    let calls = Arc::new(Mutex::new(0u32));
+    let counter = Arc::clone(&calls);
+    device.on_event(move |_| *counter.lock().unwrap() += 1);
+    let mut events = device.events();
+    for _ in 0..3 {
+        next_matching(&runtime, &mut events, |kind| {
+            matches!(kind, PollEvent::Polled { .. })
+        })
+        .await;
+    }
+    assert!(device.is_polling());
+    // Streams receive each event before callbacks run, so the count may trail a little.
+    wait_until(&runtime, || *calls.lock().unwrap() >= 3).await;
+    device.close().await;
+    sim.stop().await;
+}
+
 /// Callbacks receive events until they are removed.
 pub async fn callbacks_until_removed<R: Runtime>(runtime: R) {
     let (sim, device) = polled(&runtime, crate::loopback_config(Profile::Strip211)).await;

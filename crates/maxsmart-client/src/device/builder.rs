@@ -3,7 +3,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use maxsmart_proto::discovery::DiscoveryReply;
+use maxsmart_proto::InvalidArgument;
+use maxsmart_proto::discovery::{DiscoveryReply, validate_serial};
 use maxsmart_proto::machine::{
     DeviceContext, InitialiseOptions, PollConfig, Protocol, RetryPolicy, VerifyPolicy,
 };
@@ -40,6 +41,9 @@ pub struct DeviceBuilder<R: Runtime> {
     discovery: Option<DiscoveryReply>,
     initialise: Option<InitialiseOptions>,
     polling: Option<PollConfig>,
+    /// The rejection of the serial number given to [`DeviceBuilder::serial`], returned by
+    /// [`DeviceBuilder::connect`].
+    invalid_serial: Option<InvalidArgument>,
 }
 
 impl<R: Runtime> DeviceBuilder<R> {
@@ -52,16 +56,19 @@ impl<R: Runtime> DeviceBuilder<R> {
             discovery: None,
             initialise: None,
             polling: None,
+            invalid_serial: None,
         }
     }
 
     /// Starts a builder from a discovery result: its address, serial number, firmware,
-    /// names and, when the probe settled it, its protocol. Connecting then sends no
-    /// discovery of its own.
+    /// names, MAC address and, when the probe settled it, its protocol. Connecting then
+    /// sends no discovery of its own, and [`Device::info`] reports the names, MAC address
+    /// and discovery reply whichever way the protocol was settled.
     pub fn from_discovery(runtime: R, info: &FoundDevice) -> Self {
-        let mut builder = DeviceBuilder::new(runtime, info.ip())
-            .udp_port(info.address.port())
-            .serial(info.serial());
+        let mut builder = DeviceBuilder::new(runtime, info.ip()).udp_port(info.address.port());
+        // The discovery parser already checked this serial. It may be longer than a caller
+        // may give, but it is the one the device expects back.
+        builder.context.serial = Some(info.serial().to_owned());
         if let Some(firmware) = info.firmware() {
             builder = builder.firmware(firmware);
         }
@@ -93,8 +100,14 @@ impl<R: Runtime> DeviceBuilder<R> {
     }
 
     /// Sets the serial number, which V3 requests carry and relocation searches for.
+    ///
+    /// The serial must be 1 to 32 printable ASCII characters without spaces, such as
+    /// `SWP6000000000001`. Otherwise [`DeviceBuilder::connect`] returns
+    /// [`Error::InvalidArgument`] without sending anything.
     pub fn serial(mut self, serial: impl Into<String>) -> Self {
-        self.context.serial = Some(serial.into());
+        let serial = serial.into();
+        self.invalid_serial = validate_serial(&serial).err();
+        self.context.serial = Some(serial);
         self
     }
 
@@ -153,6 +166,8 @@ impl<R: Runtime> DeviceBuilder<R> {
     ///
     /// # Errors
     ///
+    /// Returns [`Error::InvalidArgument`] for a serial number that
+    /// [`DeviceBuilder::serial`] rejected, without sending anything.
     /// Returns [`Error::NotFound`] when nothing replies at all, and otherwise the error of
     /// the last probe, such as a timeout over UDP V3 after HTTP was refused.
     pub async fn connect(self) -> Result<Device<R>, Error> {
@@ -163,7 +178,11 @@ impl<R: Runtime> DeviceBuilder<R> {
             discovery,
             initialise,
             polling,
+            invalid_serial,
         } = self;
+        if let Some(error) = invalid_serial {
+            return Err(Error::InvalidArgument(error));
+        }
         let clock = Clock::new();
         let span = tracing::debug_span!(
             "device",
@@ -183,7 +202,7 @@ impl<R: Runtime> DeviceBuilder<R> {
                 } else {
                     Protocol::UdpV3
                 };
-                initialise::read_fixed(&runtime, clock, &mut context)
+                initialise::read_fixed(&runtime, clock, &mut context, discovery)
                     .instrument(span.clone())
                     .await?
             }

@@ -1,7 +1,9 @@
 //! Delivering a device's polling events to streams and callbacks.
 
+use std::any::Any;
 use std::fmt;
 use std::net::SocketAddr;
+use std::panic::{self, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll};
@@ -44,7 +46,8 @@ pub struct CallbackId(u64);
 
 type Callback = Arc<dyn Fn(&Event) + Send + Sync>;
 
-/// The events of one device, as a stream. It ends when the device is closed or dropped.
+/// The events of one device, as a stream. It ends when the device is closed or dropped, or
+/// after a [`PollEvent::PollingEnded`] event when polling ended without being stopped.
 ///
 /// A stream that is not read holds up to 64 events; later ones are dropped for that stream
 /// only, and [`EventStream::dropped`] counts them.
@@ -73,6 +76,18 @@ impl Stream for EventStream {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
         self.receiver.poll_next_unpin(cx)
+    }
+}
+
+/// Returns the message of a panic payload, which is a `&str` or a `String` for panics
+/// raised with a message.
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        return message;
+    }
+    match payload.downcast_ref::<String>() {
+        Some(message) => message,
+        None => "a payload that is not a string",
     }
 }
 
@@ -160,8 +175,26 @@ impl EventHub {
                 .collect()
         };
         for callback in callbacks {
-            callback(event);
+            // One faulty callback must not end polling for every other consumer.
+            let called = panic::catch_unwind(AssertUnwindSafe(|| callback(event)));
+            if let Err(payload) = called {
+                tracing::warn!(
+                    panic = panic_message(payload.as_ref()),
+                    "event callback panicked; polling goes on"
+                );
+            }
         }
+    }
+
+    /// Delivers `last` to every open stream, then ends the streams. Callbacks stay
+    /// registered but are not called, because this may run while a panic unwinds.
+    pub(crate) fn end_streams(&self, last: &Event) {
+        let mut hub = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
+        for subscriber in &mut hub.streams {
+            // A full or dropped stream misses the last event; it still ends below.
+            let _ = subscriber.sender.try_send(last.clone());
+        }
+        hub.streams.clear();
     }
 
     /// Records `status` as the latest known, read now.
@@ -186,5 +219,49 @@ impl EventHub {
         let mut hub = self.inner.lock().unwrap_or_else(PoisonError::into_inner);
         hub.streams.clear();
         hub.callbacks.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use super::*;
+
+    fn event() -> Event {
+        Event {
+            address: "127.0.0.41:80".parse().unwrap(),
+            serial: None,
+            at: SystemTime::UNIX_EPOCH,
+            kind: PollEvent::PortSwitched { port: 2, on: true },
+        }
+    }
+
+    #[test]
+    fn panicking_callback_spares_the_others() {
+        let hub = EventHub::default();
+        let calls = Arc::new(AtomicU32::new(0));
+        hub.add_callback(Arc::new(|_: &Event| panic!("callback failure under test")));
+        let counter = Arc::clone(&calls);
+        hub.add_callback(Arc::new(move |_: &Event| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        }));
+
+        hub.publish(&event());
+        hub.publish(&event());
+        assert_eq!(calls.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn panic_message_reads_both_payload_kinds() {
+        let literal: Box<dyn Any + Send> = Box::new("literal");
+        let formatted: Box<dyn Any + Send> = Box::new(String::from("formatted"));
+        let other: Box<dyn Any + Send> = Box::new(7_u8);
+        assert_eq!(panic_message(literal.as_ref()), "literal");
+        assert_eq!(panic_message(formatted.as_ref()), "formatted");
+        assert_eq!(
+            panic_message(other.as_ref()),
+            "a payload that is not a string"
+        );
     }
 }

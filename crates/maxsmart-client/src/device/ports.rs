@@ -80,7 +80,7 @@ impl<R: Runtime> Device<R> {
     pub async fn switch(&self, port: PortSelector, on: bool) -> Result<Status, Error> {
         let status = self
             .shared
-            .run_command(|context| context.switch(port, on))
+            .run_status_command(|context| context.switch(port, on))
             .await?;
         self.shared.events.set_latest(status.clone());
         Ok(status)

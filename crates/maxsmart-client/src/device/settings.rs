@@ -207,6 +207,9 @@ impl<R: Runtime> Device<R> {
 
     /// Creates, edits or deletes a schedule rule.
     ///
+    /// A creation is sent once, without retries, so that a lost acknowledgement cannot add
+    /// the rule twice; after a timeout, list the rules before trying again.
+    ///
     /// # Errors
     ///
     /// Returns [`Error::InvalidArgument`] for a rule that does not cover every port, has
@@ -248,6 +251,9 @@ impl<R: Runtime> Device<R> {
     }
 
     /// Resets the device to factory settings, clearing every setting and statistic.
+    ///
+    /// The request is sent once, without retries, so that a lost acknowledgement cannot
+    /// reset the device a second time.
     ///
     /// # Errors
     ///

@@ -20,7 +20,7 @@ use crate::runtime::Runtime;
 /// connections in the same instant.
 const CONCURRENT_PROBES: usize = 32;
 
-/// The devices found by [`discover_stream`](crate::discover_stream), each yielded as soon
+/// The devices found by [`discover_stream`], each yielded as soon
 /// as its probe ends.
 ///
 /// The stream ends when the listening window closes and every probe has ended. Dropping it

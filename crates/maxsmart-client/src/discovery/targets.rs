@@ -33,7 +33,8 @@ pub(crate) fn discovery_targets(options: &DiscoverOptions) -> Result<Vec<SocketA
 /// Lists the directed broadcast address of every IPv4 interface that has one, leaving out
 /// loopback interfaces.
 fn broadcast_addresses() -> Result<Vec<Ipv4Addr>, Error> {
-    let interfaces = if_addrs::get_if_addrs()?;
+    let interfaces = if_addrs::get_if_addrs()
+        .map_err(|error| Error::io("listing the network interfaces for broadcast", error))?;
     let addresses = interfaces
         .iter()
         .filter(|interface| !interface.is_loopback())

@@ -2,8 +2,8 @@
 //!
 //! Each builder checks, before anything is sent, that the firmware offers the operation
 //! ([`DeviceContext::check_feature`]) and that the arguments are valid for the device's port
-//! count, then returns a [`Query`] that a runtime drives like any other [`Operation`]
-//! (super::Operation). Acknowledged commands yield `()`.
+//! count, then returns a [`Query`] that a runtime drives like any other
+//! [`Operation`](super::Operation). Acknowledged commands yield `()`.
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
@@ -149,6 +149,9 @@ impl DeviceContext {
     /// Builds an operation that resets the device to factory settings, clearing all
     /// settings and statistics.
     ///
+    /// The request is sent once, without retries, because it is not
+    /// [idempotent](Request::is_idempotent).
+    ///
     /// # Errors
     ///
     /// Returns [`OperationError::Unsupported`] on firmware 5.x and over V3.
@@ -226,6 +229,9 @@ impl DeviceContext {
     }
 
     /// Builds an operation that creates, edits or deletes a rule.
+    ///
+    /// A creation is sent once, without retries, because a resend after a lost
+    /// acknowledgement would add the rule twice. Edits and deletions are retried.
     ///
     /// # Errors
     ///
@@ -459,6 +465,64 @@ mod tests {
             },
         );
         assert_eq!(query.poll_output(), Some(Ok(())));
+    }
+
+    /// Sends the first request of `query` and lets every deadline pass, returning the
+    /// result and how many requests went out.
+    fn run_silent(query: &mut Query<()>) -> (Result<(), OperationError>, usize) {
+        let mut sent = 0;
+        let mut now = Instant::ZERO;
+        for _ in 0..20 {
+            while query.poll_transmit(now).is_some() {
+                sent += 1;
+            }
+            if let Some(result) = query.poll_output() {
+                return (result, sent);
+            }
+            now = query
+                .poll_timeout()
+                .expect("a silent query waits for a deadline");
+            query.handle_timeout(now);
+        }
+        panic!("the query did not end");
+    }
+
+    #[test]
+    fn non_idempotent_commands_are_sent_once() {
+        let context = context("1.30", 6);
+        assert_eq!(context.retry.attempts, 3);
+        let rule = Rule {
+            id: 4,
+            enabled: true,
+            actions: alloc::vec![PortAction::Off; 6],
+            minute_of_day: 600,
+            schedule: Schedule::Weekly(Weekdays::EVERY_DAY),
+        };
+        let cases = [
+            (context.factory_reset().unwrap(), 120, 1),
+            (
+                context
+                    .change_rule(&RuleChange::Create(rule.clone()))
+                    .unwrap(),
+                206,
+                1,
+            ),
+            (
+                context.change_rule(&RuleChange::Edit(rule)).unwrap(),
+                206,
+                3,
+            ),
+            (context.rename(NameTarget::Device, "Salon").unwrap(), 201, 3),
+        ];
+        for (mut query, command, attempts) in cases {
+            let (result, sent) = run_silent(&mut query);
+            assert_eq!(
+                result,
+                Err(OperationError::Timeout { command, attempts }),
+                "command {command}"
+            );
+            assert_eq!(sent, attempts as usize, "command {command}");
+        }
     }
 
     #[test]

@@ -25,6 +25,17 @@ pub enum Protocol {
     UdpV3,
 }
 
+impl Protocol {
+    /// Returns the number of the status command in this protocol: 511 over HTTP, 90 over
+    /// V3.
+    pub fn status_command(self) -> u16 {
+        match self {
+            Protocol::Http => crate::command::STATUS,
+            Protocol::UdpV3 => crate::v3::CMD_STATUS,
+        }
+    }
+}
+
 /// The addresses, protocol and learned facts of one device.
 ///
 /// Operations are built from the context and carry a copy of what they need, so the
@@ -124,17 +135,30 @@ impl DeviceContext {
 
     /// Builds the exchange that sends `request` over the device's protocol.
     ///
+    /// The exchange follows [`DeviceContext::retry`], except that a request that is not
+    /// [idempotent](Request::is_idempotent) is sent once, with the policy's timeout and no
+    /// retry. When its acknowledgement is lost, the result is a timeout although the device
+    /// may have carried it out. Read the device's state before sending it again.
+    ///
     /// # Errors
     ///
     /// Returns [`OperationError::Unsupported`] when the request has no form in that protocol.
     pub fn exchange(&self, request: &Request) -> Result<Exchange, OperationError> {
+        let policy = if request.is_idempotent() {
+            self.retry
+        } else {
+            RetryPolicy {
+                attempts: 1,
+                ..self.retry
+            }
+        };
         match self.protocol {
             Protocol::Http => {
                 let transmit = Transmit::Http {
                     to: self.http_address,
                     target: request.http().target(),
                 };
-                Ok(Exchange::new(request.http_command(), transmit, self.retry))
+                Ok(Exchange::new(request.http_command(), transmit, policy))
             }
             Protocol::UdpV3 => {
                 let unsupported = || Unsupported {
@@ -147,7 +171,7 @@ impl DeviceContext {
                     to: self.udp_address,
                     payload,
                 };
-                Ok(Exchange::new(command, transmit, self.retry))
+                Ok(Exchange::new(command, transmit, policy))
             }
         }
     }

@@ -237,6 +237,24 @@ mod tests {
     }
 
     #[test]
+    fn huge_spacing_and_window_saturate() {
+        let options = DiscoveryOptions {
+            attempts: u32::MAX,
+            spacing: Duration::MAX,
+            window: Duration::MAX,
+            ..DiscoveryOptions::default()
+        };
+        let mut collector = DiscoveryCollector::new(alloc::vec![address(2)], options);
+        assert_eq!(drain(&mut collector, at(0)).len(), 1);
+        let latest = Instant::from_elapsed(Duration::MAX);
+        assert_eq!(collector.poll_timeout(), Some(latest));
+        // The next round and the end of the window both saturate; the window wins.
+        collector.handle_timeout(latest);
+        assert!(drain(&mut collector, latest).is_empty());
+        assert_eq!(collector.poll_output(), Some(Ok(Vec::new())));
+    }
+
+    #[test]
     fn rounds_are_spaced_and_window_ends_collection() {
         let targets = alloc::vec![address(2), address(3)];
         let mut collector = DiscoveryCollector::new(targets, DiscoveryOptions::default());

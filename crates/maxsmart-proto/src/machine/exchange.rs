@@ -6,6 +6,7 @@ use super::{Input, Operation, RetryPolicy, Transmit, TransportFailure};
 use crate::error::OperationError;
 use crate::http::{self, ReplyError};
 use crate::instant::Instant;
+use crate::quirks::{Quirk, QuirkLog, report_quirk};
 use crate::v3;
 
 /// Sends one request and waits for its reply, retrying timeouts and transport failures.
@@ -34,6 +35,9 @@ pub struct Exchange {
     state: State,
     last_failure: Option<TransportFailure>,
     output: Option<Result<Option<Value>, OperationError>>,
+    /// The quirks already warned about. A [`Poller`](super::Poller) carries it from one
+    /// poll's exchange to the next.
+    pub(super) quirks: QuirkLog,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +59,7 @@ impl Exchange {
             state: State::Ready,
             last_failure: None,
             output: None,
+            quirks: QuirkLog::default(),
         }
     }
 
@@ -92,7 +97,7 @@ impl Exchange {
         let command = self.command;
         self.finish(result.map_err(|error| match error {
             ReplyError::Device(device) => OperationError::Device(device),
-            ReplyError::Parse(source) => OperationError::InvalidReply { command, source },
+            ReplyError::Parse(error) => OperationError::InvalidReply { command, error },
         }));
     }
 
@@ -159,7 +164,12 @@ impl Exchange {
             return;
         }
         if !reply.prefixed {
-            tracing::warn!(command = self.command, "V3 reply without its prefix");
+            report_quirk!(
+                self.quirks,
+                Quirk::V3ReplyWithoutPrefix,
+                command = self.command,
+                "V3 reply without its prefix"
+            );
         }
         self.finish_reply(reply.envelope.into_data(self.command));
     }
@@ -349,6 +359,29 @@ mod tests {
             },
         );
         assert!(exchange.poll_output().unwrap().is_ok());
+        assert_eq!(exchange.attempts(), 2);
+    }
+
+    #[test]
+    fn huge_timeout_and_backoff_saturate() {
+        let transmit = Transmit::Udp {
+            to: device(),
+            payload: b"V3{\"cmd\":90}".to_vec(),
+        };
+        let policy = RetryPolicy {
+            timeout: Duration::MAX,
+            attempts: 2,
+            backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+        };
+        let latest = Instant::from_elapsed(Duration::MAX);
+        let mut exchange = Exchange::new(90, transmit, policy);
+        assert!(exchange.poll_transmit(at(5)).is_some());
+        assert_eq!(exchange.poll_timeout(), Some(latest));
+        exchange.handle_timeout(latest);
+        assert_eq!(exchange.poll_timeout(), Some(latest));
+        exchange.handle_timeout(latest);
+        assert!(exchange.poll_transmit(latest).is_some());
         assert_eq!(exchange.attempts(), 2);
     }
 

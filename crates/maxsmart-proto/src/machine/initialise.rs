@@ -91,6 +91,63 @@ pub struct DeviceInfo {
 }
 
 impl DeviceInfo {
+    /// Builds the info of a device from a status read over `protocol` and, when one was
+    /// received, its discovery reply.
+    ///
+    /// The serial number and firmware come from `discovery`, or else from `context`; the
+    /// names and MAC address come from `discovery` alone. The port count is the length of the
+    /// status's `switch` array.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`OperationError::InvalidReply`] for the status command of `protocol` when
+    /// the status lists no port, because every later port number would be out of range.
+    pub fn from_status(
+        context: &DeviceContext,
+        protocol: Protocol,
+        status: Status,
+        discovery: Option<DiscoveryReply>,
+    ) -> Result<DeviceInfo, OperationError> {
+        let port_count = status.port_count();
+        if port_count == 0 {
+            return Err(OperationError::InvalidReply {
+                command: protocol.status_command(),
+                error: ParseError::InvalidValue {
+                    field: "data.switch",
+                    value: String::from("[]"),
+                    expected: "at least one port",
+                },
+            });
+        }
+        let hint = discovery.as_ref().and_then(DiscoveryReply::port_count_hint);
+        if hint.is_some_and(|hint| hint != port_count) {
+            tracing::debug!(?hint, port_count, "serial suggests another port count");
+        }
+        let names = match &discovery {
+            Some(reply) => Names::from_discovery(reply, port_count),
+            None => Names {
+                device: None,
+                ports: vec![None; usize::from(port_count)],
+            },
+        };
+        let reported = discovery.as_ref();
+        let serial = reported.map(|reply| reply.serial.clone());
+        let firmware = reported.and_then(|reply| reply.firmware.clone());
+        let firmware = firmware.or_else(|| context.firmware.clone());
+        Ok(DeviceInfo {
+            protocol,
+            serial: serial.or_else(|| context.serial.clone()),
+            family: FirmwareFamily::from_optional(firmware.as_deref()),
+            firmware,
+            watt_format: status.watt_format,
+            port_count,
+            names,
+            mac: reported.and_then(|reply| reply.mac.clone()),
+            status,
+            discovery,
+        })
+    }
+
     /// Records the protocol, serial, firmware and port count in `context`.
     ///
     /// The context's watt-format override is left alone: the detected format is decided
@@ -272,51 +329,19 @@ impl Initialise {
     }
 
     fn finish_probe(&mut self, protocol: Protocol, command: u16, data: Option<Value>) {
-        let result = self
-            .learn(protocol, data.as_ref())
-            .map_err(|source| OperationError::InvalidReply { command, source });
-        self.finish(result);
-    }
-
-    fn learn(&self, protocol: Protocol, data: Option<&Value>) -> Result<DeviceInfo, ParseError> {
         let family = self.family();
         let expected = family.expected_watt_format(protocol == Protocol::UdpV3);
-        let status = status::parse_status_expecting(data, expected, self.context.watt_format)?;
-        let port_count = status.port_count();
-        if port_count == 0 {
-            return Err(ParseError::InvalidValue {
-                field: "data.switch",
-                value: String::from("[]"),
-                expected: "at least one port",
+        let parsed =
+            status::parse_status_expecting(data.as_ref(), expected, self.context.watt_format);
+        let result = parsed
+            .map_err(|error| OperationError::InvalidReply { command, error })
+            .and_then(|status| {
+                DeviceInfo::from_status(&self.context, protocol, status, self.discovery.clone())
             });
+        if let Ok(info) = &result {
+            tracing::trace!(?protocol, %family, port_count = info.port_count, "device initialised");
         }
-        let hint = self
-            .discovery
-            .as_ref()
-            .and_then(|reply| reply.port_count_hint());
-        if hint.is_some_and(|hint| hint != port_count) {
-            tracing::debug!(?hint, port_count, "serial suggests another port count");
-        }
-        let names = match &self.discovery {
-            Some(reply) => Names::from_discovery(reply, port_count),
-            None => Names {
-                device: None,
-                ports: vec![None; usize::from(port_count)],
-            },
-        };
-        tracing::trace!(?protocol, %family, port_count, "device initialised");
-        Ok(DeviceInfo {
-            protocol,
-            serial: self.serial(),
-            firmware: self.firmware(),
-            family,
-            watt_format: status.watt_format,
-            port_count,
-            names,
-            mac: self.discovery.as_ref().and_then(|reply| reply.mac.clone()),
-            status,
-            discovery: self.discovery.clone(),
-        })
+        self.finish(result);
     }
 
     fn finish(&mut self, result: Result<DeviceInfo, OperationError>) {
@@ -695,5 +720,66 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    fn plug_status(switch: &str) -> Status {
+        let body = alloc::format!(
+            r#"{{"response":511,"code":200,"data":{{"watt":["1.00"],"switch":{switch}}}}}"#
+        );
+        let data = crate::http::parse_reply(body.as_bytes(), 511).unwrap();
+        status::parse_status(data.as_ref(), None).unwrap()
+    }
+
+    #[test]
+    fn status_without_ports_is_rejected() {
+        let error = DeviceInfo::from_status(&context(), Protocol::UdpV3, plug_status("[]"), None)
+            .unwrap_err();
+        let OperationError::InvalidReply { command, error } = error else {
+            panic!("expected an invalid reply, got {error:?}");
+        };
+        assert_eq!(command, 90);
+        assert!(matches!(
+            error,
+            ParseError::InvalidValue {
+                field: "data.switch",
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn info_from_status_takes_names_from_discovery() {
+        let given = reply(fixture!("v1.30/v1.30-plug-discovery.json")).unwrap();
+        let mut context = context();
+        context.serial = Some("SWP1000000000099".into());
+        let info = DeviceInfo::from_status(
+            &context,
+            Protocol::Http,
+            plug_status("[1]"),
+            Some(given.clone()),
+        )
+        .unwrap();
+        assert_eq!(info.port_count, 1);
+        assert_eq!(info.serial.as_deref(), Some("SWP1000000000001"));
+        assert_eq!(info.names.device.as_deref(), Some("Chambre"));
+        assert_eq!(info.mac, given.mac);
+        assert_eq!(info.firmware.as_deref(), Some("1.30"));
+        assert_eq!(info.family, FirmwareFamily::V1_30);
+        assert_eq!(info.discovery, Some(given));
+    }
+
+    #[test]
+    fn info_from_status_without_discovery_keeps_context() {
+        let mut context = context();
+        context.serial = Some("SWP1000000000099".into());
+        context.firmware = Some("2.11".into());
+        let info =
+            DeviceInfo::from_status(&context, Protocol::Http, plug_status("[0]"), None).unwrap();
+        assert_eq!(info.serial.as_deref(), Some("SWP1000000000099"));
+        assert_eq!(info.firmware.as_deref(), Some("2.11"));
+        assert_eq!(info.names.device, None);
+        assert_eq!(info.names.ports, [None]);
+        assert_eq!(info.mac, None);
+        assert_eq!(info.discovery, None);
     }
 }

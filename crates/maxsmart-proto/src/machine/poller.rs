@@ -2,6 +2,7 @@
 //! events for switched ports, power changes and failed polls.
 
 use alloc::collections::VecDeque;
+use alloc::string::String;
 use core::convert::Infallible;
 use core::time::Duration;
 
@@ -87,6 +88,13 @@ pub enum PollEvent {
         error: OperationError,
         /// How many polls in a row have failed, this one included.
         consecutive_failures: u32,
+    },
+    /// Polling ended without being stopped, for instance because the task that ran it
+    /// panicked or its runtime shut down, and no event follows. A runtime crate raises it,
+    /// never a [`Poller`].
+    PollingEnded {
+        /// The reason polling ended.
+        reason: String,
     },
 }
 
@@ -230,6 +238,9 @@ impl Poller {
             return;
         };
         let command = exchange.command();
+        // The next poll's exchange starts from the template, so it keeps what this one
+        // already warned about.
+        self.request.quirks = exchange.quirks;
         self.in_flight = None;
         match result.and_then(|data| self.decode(command, data.as_ref())) {
             Ok(status) => self.polled(now, status),
@@ -237,9 +248,10 @@ impl Poller {
         }
     }
 
-    fn decode(&self, command: u16, data: Option<&Value>) -> Result<Status, OperationError> {
-        status::parse_status_expecting(data, self.expected, self.forced)
-            .map_err(|source| OperationError::InvalidReply { command, source })
+    fn decode(&mut self, command: u16, data: Option<&Value>) -> Result<Status, OperationError> {
+        let quirks = &mut self.request.quirks;
+        status::parse_status_logged(data, self.expected, self.forced, quirks)
+            .map_err(|error| OperationError::InvalidReply { command, error })
     }
 
     fn polled(&mut self, now: Instant, status: Status) {
@@ -671,6 +683,65 @@ mod tests {
         let seen = events(&mut poller);
         assert_eq!(seen.len(), 2);
         assert_eq!(seen[0], PollEvent::PortSwitched { port: 1, on: true });
+    }
+
+    #[test]
+    fn huge_intervals_saturate() {
+        let context = DeviceContext::new("127.0.0.30".parse().unwrap());
+        let config = PollConfig {
+            interval: Duration::MAX,
+            burst_interval: Duration::MAX,
+            timeout: Duration::MAX,
+            ..PollConfig::default()
+        };
+        let latest = Instant::from_elapsed(Duration::MAX);
+        let mut poller = Poller::new(&context, config, at(1000));
+        assert!(poller.poll_transmit(at(1000)).is_some());
+        assert_eq!(poller.poll_timeout(), Some(latest));
+        poller.command_sent(at(2000));
+        answer_in_flight(&mut poller, at(3000));
+        assert_eq!(poller.next_poll(), latest);
+        assert_eq!(poller.poll_timeout(), Some(latest));
+    }
+
+    /// Replies to the poll in flight at `now`.
+    fn answer_in_flight(poller: &mut Poller, now: Instant) {
+        let body = plug_body(true, "1.00");
+        poller.handle_input(
+            now,
+            Input::HttpResponse {
+                from: http(),
+                body: body.as_bytes(),
+            },
+        );
+    }
+
+    #[test]
+    fn quirks_are_remembered_across_polls() {
+        use crate::quirks::Quirk;
+
+        let mut poller = v3_poller();
+        assert!(poller.poll_transmit(at(0)).is_some());
+        poller.handle_input(
+            at(10),
+            Input::Datagram {
+                from: udp(),
+                payload: fixture!("other/vendor-v3-90-no-prefix.txt"),
+            },
+        );
+        assert!(matches!(
+            poller.poll_event(),
+            Some(PollEvent::Polled { .. })
+        ));
+        let mut remembered = poller.request.quirks;
+        assert!(!remembered.first(Quirk::V3ReplyWithoutPrefix));
+
+        let mut http = http_poller();
+        let no_amps = br#"{"response":511,"code":200,"data":{"watt":["1.00"],"switch":[1]}}"#;
+        answer(&mut http, at(0), no_amps);
+        let mut remembered = http.request.quirks;
+        assert!(!remembered.first(Quirk::StatusArrayLengths));
+        assert!(remembered.first(Quirk::V3ReplyWithoutPrefix));
     }
 
     #[test]

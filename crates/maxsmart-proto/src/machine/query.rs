@@ -56,7 +56,7 @@ impl<T> Operation for Query<T> {
         let result = self.exchange.poll_output()?;
         let command = self.exchange.command();
         Some(result.and_then(|data| {
-            (self.decode)(data).map_err(|source| OperationError::InvalidReply { command, source })
+            (self.decode)(data).map_err(|error| OperationError::InvalidReply { command, error })
         }))
     }
 }
