@@ -1,16 +1,10 @@
 //! The device an example talks to: the address given, or a simulator started on loopback.
 
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 
-use maxsmart_sim::{Profile, SimConfig, SimDevice};
+use maxsmart_sim::SimDevice;
 use maxsmart_tokio::{Device, DeviceBuilder, DiscoverOptions, Error, FoundDevice, Tokio};
-
-/// The switch states the simulated strip starts with, port 1 first.
-const START_STATES: [bool; 6] = [false, true, false, true, false, false];
-
-/// How many hours of energy history the simulated strip starts with.
-const HISTORY_HOURS: u32 = 24;
 
 /// Where an example's device is, and the simulator when the example started one.
 #[derive(Debug)]
@@ -54,21 +48,16 @@ impl Target {
         Target::simulated().await
     }
 
-    /// Starts a simulated 6-port strip with firmware 1.30 on 127.0.0.1 with free ports, a
-    /// day of energy history, and its clock on this computer's local time.
+    /// Starts the simulator's demonstration strip, [`SimDevice::start_demo_strip`]: a 6-port
+    /// strip with firmware 1.30 on 127.0.0.1 with free ports, a day of energy history, and
+    /// its clock on this computer's local time.
     ///
     /// # Errors
     ///
     /// Returns the error of binding the simulator's sockets.
     pub async fn simulated() -> io::Result<Target> {
-        let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
-        let config = SimConfig::new(Profile::Strip130)
-            .http_addr(SocketAddr::new(loopback, 0))
-            .udp_addr(SocketAddr::new(loopback, 0))
-            .switches(&START_STATES)
-            .clock(jiff::ZonedDateTime::now().datetime());
-        let simulator = SimDevice::start(config).await?;
-        simulator.fill_history(HISTORY_HOURS);
+        let simulator = SimDevice::start_demo_strip().await?;
+        let loopback = simulator.udp_addr().ip();
         println!(
             "No device address given, so this runs against a simulated strip on {loopback} \
              (HTTP port {}, UDP port {}).",

@@ -44,7 +44,7 @@ pub struct GlobalOptions {
     /// How to reach the device.
     #[arg(long, global = true, value_enum, default_value_t = ProtocolArg::Detect)]
     pub protocol: ProtocolArg,
-    /// Seconds to wait for each reply before retrying.
+    /// Seconds to wait for each reply before retrying, above 0 and at most 3600.
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 3.0)]
     pub timeout: f64,
     /// TCP port of the device's HTTP server (80 on real devices; other values for simulators).

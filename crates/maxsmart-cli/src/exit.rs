@@ -28,6 +28,13 @@ pub enum CliError {
         /// The client's error, which names the device.
         source: Error,
     },
+    /// The device replied with data the command cannot use, after the request was sent.
+    /// The message names what is missing.
+    #[error("{0}")]
+    DeviceReply(String),
+    /// This computer's clock reads a time the devices cannot hold.
+    #[error("{0}")]
+    LocalClock(String),
     /// Broadcast discovery ended without any reply.
     #[error(
         "no device answered discovery on UDP port {port}; check that the devices are powered \
@@ -65,8 +72,12 @@ impl CliError {
         match self {
             CliError::Usage(_) => USAGE,
             CliError::Client { source, .. } => client_exit_code(source),
+            CliError::DeviceReply(_) => DEVICE,
             CliError::NothingFound { .. } => UNREACHABLE,
-            CliError::Simulator(_) | CliError::File { .. } | CliError::Stdout(_) => FAILURE,
+            CliError::LocalClock(_)
+            | CliError::Simulator(_)
+            | CliError::File { .. }
+            | CliError::Stdout(_) => FAILURE,
         }
     }
 
@@ -134,6 +145,14 @@ mod tests {
             "{error}"
         );
         assert!(error.to_string().contains("192.0.2.10:8888"), "{error}");
+    }
+
+    #[test]
+    fn reply_and_clock_errors_have_their_codes() {
+        let reply = CliError::DeviceReply(String::from("no series for port 6"));
+        assert_eq!(reply.exit_code(), DEVICE);
+        let clock = CliError::LocalClock(String::from("the clock reads 1969"));
+        assert_eq!(clock.exit_code(), FAILURE);
     }
 
     #[test]

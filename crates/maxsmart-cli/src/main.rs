@@ -3,11 +3,13 @@
 mod cli;
 mod commands;
 mod exit;
+mod limits;
 mod output;
 mod ports;
 mod session;
 mod spinner;
 mod table;
+mod text;
 
 use std::io::IsTerminal as _;
 use std::process::ExitCode;
@@ -36,7 +38,9 @@ fn main() -> ExitCode {
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
             tracing::debug!(?error, "command failed");
-            eprintln!("error: {error}");
+            // Messages quote names and replies from the device, so they are printed through
+            // the same filter as tables.
+            eprintln!("error: {}", text::printable(&error.to_string()));
             if let Some(hint) = error.hint() {
                 eprintln!("hint: {hint}");
             }

@@ -8,6 +8,7 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use crate::exit::CliError;
+use crate::text;
 
 /// Writes `text` to standard output as it is.
 ///
@@ -49,6 +50,7 @@ pub fn json_line<T: Serialize + ?Sized>(value: &T) -> Result<(), CliError> {
     line(&to_json(value, false))
 }
 
+/// Encodes `value` as JSON whose strings contain no raw control or bidirectional characters.
 fn to_json<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {
     let encoded = if pretty {
         serde_json::to_string_pretty(value)
@@ -56,5 +58,6 @@ fn to_json<T: Serialize + ?Sized>(value: &T, pretty: bool) -> String {
         serde_json::to_string(value)
     };
     // Every type printed here has string keys and finite numbers, which always encode.
-    encoded.unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
+    let json = encoded.unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"));
+    text::escape_json(&json).into_owned()
 }

@@ -1,8 +1,11 @@
 //! The port table printed by `status`, `demo` and `watch`: one row per port.
 
-use maxsmart_tokio::Status;
+use maxsmart_tokio::proto::InvalidArgument;
+use maxsmart_tokio::proto::names::Names;
+use maxsmart_tokio::{PortSelector, Status};
 use serde::{Deserialize, Serialize};
 
+use crate::exit::CliError;
 use crate::table::{self, Cell, Column};
 
 /// One port as printed.
@@ -30,13 +33,13 @@ pub const COLUMNS: [Column; 5] = [
 ];
 
 /// Joins a status with the port names from discovery.
-pub fn rows(status: &Status, names: Option<&[String]>) -> Vec<PortRow> {
+pub fn rows(status: &Status, names: &Names) -> Vec<PortRow> {
     status
         .ports
         .iter()
         .map(|port| PortRow {
             port: port.port,
-            name: port_name(names, port.port),
+            name: label(names, port.port),
             on: port.on,
             watts: port.watts,
             amps: port.amps,
@@ -44,13 +47,56 @@ pub fn rows(status: &Status, names: Option<&[String]>) -> Vec<PortRow> {
         .collect()
 }
 
-/// Returns the discovery name of `port`, or `Port N` when the device sent none.
-pub fn port_name(names: Option<&[String]>, port: u8) -> String {
+/// Returns the label of `port`: its discovery name, or `Port N` when the device sent none.
+///
+/// Which names count as sent is the rule of [`Names::from_discovery`]. Tables show this
+/// label, and `on`, `off` and `rename` accept it in place of the port number.
+pub fn label(names: &Names, port: u8) -> String {
     names
-        .and_then(|names| names.get(usize::from(port).checked_sub(1)?))
-        .map(|name| name.trim())
-        .filter(|name| !name.is_empty())
+        .port(port)
         .map_or_else(|| format!("Port {port}"), str::to_owned)
+}
+
+/// Returns `its ports are 1 to N`, or `it has only port 1` for a plug.
+pub fn range_text(port_count: u8) -> String {
+    if port_count == 1 {
+        String::from("it has only port 1")
+    } else {
+        format!("its ports are 1 to {port_count}")
+    }
+}
+
+/// Checks `port` against the device's port count with [`PortSelector::validate`].
+///
+/// `option` is how the port was given, such as `port` or `--port`, and the message ends
+/// with `advice`.
+///
+/// # Errors
+///
+/// Returns [`CliError::Usage`] naming the port, the serial number and the valid range.
+pub fn check_port(
+    option: &str,
+    port: u8,
+    port_count: u8,
+    serial: &str,
+    advice: &str,
+) -> Result<u8, CliError> {
+    PortSelector::One(port)
+        .validate(port_count)
+        .map(|_| port)
+        .map_err(|error| port_error(option, &error, serial, advice))
+}
+
+/// Words a rejected port of `serial` as a usage error that ends with `advice`.
+pub fn port_error(option: &str, error: &InvalidArgument, serial: &str, advice: &str) -> CliError {
+    let message = match error {
+        InvalidArgument::PortOutOfRange { port, port_count } => format!(
+            "{option} {port} is out of range for {serial}: {}{advice}",
+            range_text(*port_count)
+        ),
+        other => format!("{option} is invalid for {serial}: {other}{advice}"),
+    };
+    CliError::Usage(message)
 }
 
 /// Returns the unstyled cells of one row.
@@ -100,29 +146,55 @@ mod tests {
         }
     }
 
+    fn names(ports: &[Option<&str>]) -> Names {
+        Names {
+            device: None,
+            ports: ports.iter().map(|name| name.map(str::to_owned)).collect(),
+        }
+    }
+
     #[test]
     fn missing_names_fall_back_to_numbers() {
-        let rows = rows(&status(), None);
+        let rows = rows(&status(), &names(&[None, None]));
         assert_eq!(rows[0].name, "Port 1");
         assert_eq!(rows[1].name, "Port 2");
     }
 
     #[test]
-    fn blank_name_falls_back_to_number() {
-        let names = vec![String::from("TV"), String::from("  ")];
-        let rows = rows(&status(), Some(&names));
-        assert_eq!(rows[0].name, "TV");
-        assert_eq!(rows[1].name, "Port 2");
+    fn labels_follow_the_discovery_rule() {
+        let reply = maxsmart_tokio::proto::discovery::parse_reply(
+            br#"{"response":0,"data":{"sn":"SWP6000000000001","pname":["TV",""]}}"#,
+        )
+        .unwrap();
+        let names = Names::from_discovery(&reply, 3);
+        assert_eq!(label(&names, 1), "TV");
+        assert_eq!(label(&names, 2), "Port 2");
+        assert_eq!(label(&names, 3), "Port 3");
+        assert_eq!(label(&names, 0), "Port 0");
     }
 
     #[test]
     fn table_shows_state_and_watts() {
-        let names = vec![String::from("TV"), String::new()];
-        let text = render(&rows(&status(), Some(&names)));
+        let text = render(&rows(&status(), &names(&[Some("TV"), None])));
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0], "PORT  NAME    STATE  WATTS   AMPS");
         assert_eq!(lines[1], "1     TV      on     15.20  0.066");
         assert_eq!(lines[2], "2     Port 2  off        -      -");
+    }
+
+    #[test]
+    fn port_check_names_serial_and_range() {
+        assert_eq!(check_port("port", 6, 6, "S", "").unwrap(), 6);
+        let error = check_port("port", 9, 6, "SWP6000000000001", "").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "port 9 is out of range for SWP6000000000001: its ports are 1 to 6"
+        );
+        let error = check_port("--port", 0, 1, "SWP1000000000001", "; pick 1").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "--port 0 is out of range for SWP1000000000001: it has only port 1; pick 1"
+        );
     }
 }

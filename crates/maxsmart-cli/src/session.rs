@@ -3,12 +3,14 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use maxsmart_tokio::proto::names::Names;
 use maxsmart_tokio::{
     DeviceBuilder, DiscoverOptions, FoundDevice, ProtocolChoice, Tokio, discover_host,
 };
 
 use crate::cli::{GlobalOptions, ProtocolArg};
 use crate::exit::CliError;
+use crate::limits;
 
 /// A connected device and its discovery reply.
 #[derive(Debug)]
@@ -19,6 +21,8 @@ pub struct Session {
     pub found: FoundDevice,
     /// The connected client.
     pub device: maxsmart_tokio::Device,
+    /// The device name and one port name per port, from the discovery reply.
+    names: Names,
 }
 
 impl Session {
@@ -42,10 +46,14 @@ impl Session {
                 "cannot connect to {} at {host}",
                 found.serial()
             )))?;
+        // The reply above is the one every subcommand shows, so the names come from it,
+        // sized to the port count the connection learned.
+        let names = Names::from_discovery(&found.reply, device.port_count().await);
         Ok(Session {
             host,
             found,
             device,
+            names,
         })
     }
 
@@ -64,9 +72,9 @@ impl Session {
         self.found.firmware()
     }
 
-    /// Returns the port names from discovery, when the device sends them.
-    pub fn port_names(&self) -> Option<&[String]> {
-        self.found.port_names()
+    /// Returns the device name and the port names from discovery, one entry per port.
+    pub fn names(&self) -> &Names {
+        &self.names
     }
 
     /// Waits for any operation still running and releases the device.
@@ -93,17 +101,10 @@ pub fn resolve_host(global: &GlobalOptions, argument: Option<IpAddr>) -> Result<
 ///
 /// # Errors
 ///
-/// Returns [`CliError::Usage`] for a value that is not a positive number of seconds.
+/// Returns [`CliError::Usage`] for a value that is not above 0 and at most
+/// [`limits::MAX_TIMEOUT`] seconds.
 pub fn timeout(global: &GlobalOptions) -> Result<Duration, CliError> {
-    Duration::try_from_secs_f64(global.timeout)
-        .ok()
-        .filter(|timeout| !timeout.is_zero())
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "--timeout {} is invalid; give a positive number of seconds, such as 3",
-                global.timeout
-            ))
-        })
+    limits::seconds("--timeout", global.timeout, limits::MAX_TIMEOUT)
 }
 
 /// Returns discovery options for the global ports and timeout, without the protocol probe.

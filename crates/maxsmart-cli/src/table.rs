@@ -2,6 +2,8 @@
 
 use anstyle::Style;
 
+use crate::text;
+
 /// The alignment of a column's cells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
@@ -67,52 +69,68 @@ impl Cell {
 
 /// Renders a heading line and one line per row, columns two spaces apart.
 ///
-/// Widths count characters, not bytes, so names with accents line up. Trailing spaces are
-/// removed from every line.
+/// Widths count characters, not bytes, so names with accents line up. Cell text goes through
+/// [`text::printable`], because much of it comes from the device, so only the cell styles add
+/// escape sequences. Trailing spaces are removed from every line.
 pub fn render(columns: &[Column], rows: &[Vec<Cell>]) -> String {
-    let widths: Vec<usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(index, column)| {
-            rows.iter()
-                .filter_map(|row| row.get(index))
-                .map(|cell| cell.text.chars().count())
-                .chain([column.title.len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-
     let heading: Vec<Cell> = columns
         .iter()
         .map(|column| Cell::plain(column.title))
         .collect();
+    let printable: Vec<Vec<Cell>> = std::iter::once(&heading)
+        .chain(rows)
+        .map(|row| row.iter().map(printable_cell).collect())
+        .collect();
+    let widths = column_widths(columns, &printable);
     let mut out = String::new();
-    for row in std::iter::once(&heading).chain(rows) {
-        let mut line = String::new();
-        for (index, cell) in row.iter().enumerate() {
-            let (Some(column), Some(width)) = (columns.get(index), widths.get(index)) else {
-                continue;
-            };
-            if index > 0 {
-                line.push_str("  ");
-            }
-            let padding = " ".repeat(width.saturating_sub(cell.text.chars().count()));
-            let styled = format!(
-                "{}{}{}",
-                cell.style.render(),
-                cell.text,
-                cell.style.render_reset()
-            );
-            match column.align {
-                Align::Left => line.push_str(&(styled + &padding)),
-                Align::Right => line.push_str(&(padding + &styled)),
-            }
-        }
-        out.push_str(line.trim_end());
+    for row in &printable {
+        out.push_str(render_line(columns, &widths, row).trim_end());
         out.push('\n');
     }
     out
+}
+
+/// Returns `cell` with its text made safe to print.
+fn printable_cell(cell: &Cell) -> Cell {
+    Cell::styled(text::printable(&cell.text), cell.style)
+}
+
+/// Returns the width of each column in characters: its widest cell, heading included.
+fn column_widths(columns: &[Column], rows: &[Vec<Cell>]) -> Vec<usize> {
+    (0..columns.len())
+        .map(|index| {
+            rows.iter()
+                .filter_map(|row| row.get(index))
+                .map(|cell| cell.text.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// Renders one row, each cell padded to its column's width and drawn in its style.
+fn render_line(columns: &[Column], widths: &[usize], row: &[Cell]) -> String {
+    let mut line = String::new();
+    for (index, cell) in row.iter().enumerate() {
+        let (Some(column), Some(width)) = (columns.get(index), widths.get(index)) else {
+            continue;
+        };
+        if index > 0 {
+            line.push_str("  ");
+        }
+        let padding = " ".repeat(width.saturating_sub(cell.text.chars().count()));
+        let styled = format!(
+            "{}{}{}",
+            cell.style.render(),
+            cell.text,
+            cell.style.render_reset()
+        );
+        match column.align {
+            Align::Left => line.push_str(&(styled + &padding)),
+            Align::Right => line.push_str(&(padding + &styled)),
+        }
+    }
+    line
 }
 
 /// Formats an optional number with `decimals` digits after the point, or `-` when absent.
@@ -152,6 +170,20 @@ mod tests {
             second,
             format!("{}on{}  x", bold.render(), bold.render_reset())
         );
+    }
+
+    #[test]
+    fn control_characters_are_replaced_before_padding() {
+        let columns = [Column::left("NAME"), Column::left("STATE")];
+        let rows = vec![
+            vec![Cell::plain("TV\u{1b}[2J"), Cell::plain("on")],
+            vec![Cell::plain("Congélateur"), Cell::plain("off")],
+        ];
+        let text = render(&columns, &rows);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], "TV\u{FFFD}[2J       on");
+        assert_eq!(lines[2], "Congélateur  off");
     }
 
     #[test]

@@ -45,6 +45,19 @@ impl SimConfig {
         }
     }
 
+    /// Creates the configuration of the demonstration strip: a 6-port strip with firmware
+    /// 1.30 on 127.0.0.1 with free ports, ports 2 and 4 on, and the device clock on this
+    /// computer's local time.
+    ///
+    /// Port 1 starts off, so a demonstration can switch it on and show it drawing power.
+    /// [`SimDevice::start_demo_strip`](crate::SimDevice::start_demo_strip) starts it with a
+    /// day of energy history.
+    pub fn demo_strip() -> Self {
+        SimConfig::new(Profile::Strip130)
+            .switches(&DEMO_SWITCHES)
+            .clock(jiff::ZonedDateTime::now().datetime())
+    }
+
     /// Creates a configuration for device number `index` of a fleet: index 0 keeps the default
     /// serial, later indexes get distinct serials with the same 4-character prefix, and the
     /// seed differs per index.
@@ -127,6 +140,9 @@ impl SimConfig {
     }
 }
 
+/// The switch states of the demonstration strip at start, port 1 first.
+const DEMO_SWITCHES: [bool; 6] = [false, true, false, true, false, false];
+
 /// Seed used when the caller sets none.
 const DEFAULT_SEED: u64 = 0x4D41_5853_4D41_5254;
 
@@ -141,6 +157,23 @@ mod tests {
         assert_eq!(config.udp_addr, "127.0.0.1:0".parse().unwrap());
         assert_eq!(config.serial, "SWP6000000000001");
         assert!(!config.allow_non_loopback);
+    }
+
+    #[test]
+    fn demo_strip_starts_with_port_one_off() {
+        let config = SimConfig::demo_strip();
+        assert_eq!(config.profile, Profile::Strip130);
+        assert_eq!(
+            config.switches.as_deref(),
+            Some(&[false, true, false, true, false, false][..])
+        );
+        assert_eq!(config.http_addr, "127.0.0.1:0".parse().unwrap());
+        let local = jiff::ZonedDateTime::now().datetime();
+        let clock = config.clock.expect("the demo strip sets its clock");
+        assert!(
+            local.duration_since(clock).as_secs() < 60,
+            "{clock} vs {local}"
+        );
     }
 
     #[test]

@@ -16,6 +16,9 @@ use crate::model::{DeviceModel, StateError};
 use crate::profile::Profile;
 use crate::server::{self, Shared};
 
+/// How many hours of energy history [`SimDevice::start_demo_strip`] fills in.
+pub const DEMO_HISTORY_HOURS: u32 = 24;
+
 /// A simulated device serving HTTP and UDP on loopback sockets.
 ///
 /// Dropping the handle signals the tasks to stop, but only [`SimDevice::stop`] waits until the
@@ -95,6 +98,20 @@ impl SimDevice {
             shutdown,
             tasks,
         })
+    }
+
+    /// Starts the demonstration strip of [`SimConfig::demo_strip`] and fills the last
+    /// [`DEMO_HISTORY_HOURS`] hours of its statistics with [`SimDevice::fill_history`].
+    ///
+    /// The CLI's `demo` command and the example programs run against this device.
+    ///
+    /// # Errors
+    ///
+    /// Returns the error of binding the sockets.
+    pub async fn start_demo_strip() -> io::Result<SimDevice> {
+        let device = SimDevice::start(SimConfig::demo_strip()).await?;
+        device.fill_history(DEMO_HISTORY_HOURS);
+        Ok(device)
     }
 
     /// Returns the profile.

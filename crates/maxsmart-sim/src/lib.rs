@@ -57,7 +57,7 @@ mod rng;
 mod server;
 
 pub use config::SimConfig;
-pub use device::SimDevice;
+pub use device::{DEMO_HISTORY_HOURS, SimDevice};
 pub use fault::{FAULT_HELP, Fault, Faults, InvalidFault};
 pub use fleet::Fleet;
 pub use log::{LogEntry, RequestKind, RequestResult, Transport};

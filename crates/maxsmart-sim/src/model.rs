@@ -14,6 +14,7 @@ mod ports;
 mod request;
 mod schedule;
 mod stats;
+mod switch;
 mod v3;
 
 use jiff::civil::DateTime;
@@ -144,6 +145,26 @@ impl DeviceModel {
     /// Returns the port names, port 1 first.
     pub fn port_names(&self) -> Vec<String> {
         self.ports.iter().map(|port| port.name.clone()).collect()
+    }
+
+    /// Sets the device name (discovery `name`) as it is, without the checks of command 201,
+    /// so tests can give the device any text.
+    pub fn set_device_name(&mut self, name: &str) {
+        name.clone_into(&mut self.device_name);
+    }
+
+    /// Sets the name of port `port` (1-based, discovery `pname`) as it is, without the checks
+    /// of command 201, so tests can give the device any text.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`StateError::PortOutOfRange`] when `port` is not in `1..=port_count()`.
+    pub fn set_port_name(&mut self, port: usize, name: &str) -> Result<(), StateError> {
+        self.check_port(port)?;
+        if let Some(state) = self.ports.get_mut(port - 1) {
+            name.clone_into(&mut state.name);
+        }
+        Ok(())
     }
 
     /// Returns the switch state of every port, port 1 first.

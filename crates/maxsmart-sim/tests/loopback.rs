@@ -126,3 +126,37 @@ async fn filled_history_shows_in_hourly_statistics() {
     assert_eq!(device.switch_states(), [false; 6]);
     device.stop().await;
 }
+
+#[tokio::test]
+async fn demo_strip_has_start_states_and_history() {
+    let device = SimDevice::start_demo_strip().await.unwrap();
+    assert_eq!(device.profile(), Profile::Strip130);
+    assert!(device.udp_addr().ip().is_loopback());
+    assert!(device.http_addr().unwrap().ip().is_loopback());
+    assert_eq!(
+        device.switch_states(),
+        [false, true, false, true, false, false]
+    );
+
+    let series = device.with_state(|model, now| model.hourly_energy(now));
+    assert_eq!(series.len(), 6);
+    assert_eq!(series[1].len(), 24);
+    let hours_with_energy = series[1]
+        .iter()
+        .filter(|watt_hours| **watt_hours > 0.0)
+        .count();
+    assert!(
+        hours_with_energy >= 23,
+        "port 2 is on through the last {} hours: {series:?}",
+        maxsmart_sim::DEMO_HISTORY_HOURS
+    );
+    assert_eq!(series[5].iter().sum::<f64>(), 0.0);
+
+    let local = jiff::ZonedDateTime::now().datetime();
+    let clock = device.with_state(|model, now| model.clock(now));
+    assert!(
+        local.duration_since(clock).as_secs().abs() < 60,
+        "{clock} vs {local}"
+    );
+    device.stop().await;
+}

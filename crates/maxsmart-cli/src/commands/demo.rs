@@ -1,8 +1,8 @@
 //! `maxsmart demo`: the subcommands, one after another, against a simulated strip on loopback.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 
-use maxsmart_sim::{Profile, SimConfig, SimDevice};
+use maxsmart_sim::SimDevice;
 use maxsmart_tokio::proto::names::DEFAULT_MAX_NAME_CHARS;
 
 use crate::cli::{GlobalOptions, HostArg};
@@ -13,34 +13,22 @@ use crate::commands::{discover, names, rename, stats, status, switch, time};
 use crate::exit::CliError;
 use crate::output;
 
-/// The switch states the simulated strip starts with: port 1 off, so the tour can switch it on.
-const START_STATES: [bool; 6] = [false, true, false, true, false, false];
-
-/// How many hours of energy history the simulated strip starts with.
-const HISTORY_HOURS: u32 = 24;
-
 /// Runs `maxsmart demo`.
 ///
-/// The simulator listens on 127.0.0.1 on free ports, which replace the global host and port
-/// options, so nothing leaves the loopback interface. With `--json` each step prints its own
-/// JSON document, one after another.
+/// The simulator is [`SimDevice::start_demo_strip`], with port 1 off so that the tour can
+/// switch it on. It listens on 127.0.0.1 on free ports, which replace the global host and
+/// port options, so nothing leaves the loopback interface. With `--json` each step prints
+/// its own JSON document, one after another.
 ///
 /// # Errors
 ///
 /// Returns [`CliError::Simulator`] when the simulator cannot start, and the error of the
 /// first step that fails.
 pub async fn run(global: &GlobalOptions) -> Result<(), CliError> {
-    let loopback = IpAddr::V4(Ipv4Addr::LOCALHOST);
-    let config = SimConfig::new(Profile::Strip130)
-        .http_addr(SocketAddr::new(loopback, 0))
-        .udp_addr(SocketAddr::new(loopback, 0))
-        .switches(&START_STATES)
-        .clock(jiff::ZonedDateTime::now().datetime());
-    let simulator = SimDevice::start(config)
+    let simulator = SimDevice::start_demo_strip()
         .await
         .map_err(CliError::Simulator)?;
-    simulator.fill_history(HISTORY_HOURS);
-    let result = tour(global, loopback, &simulator).await;
+    let result = tour(global, simulator.udp_addr().ip(), &simulator).await;
     simulator.stop().await;
     result
 }
@@ -56,7 +44,7 @@ async fn tour(global: &GlobalOptions, host: IpAddr, simulator: &SimDevice) -> Re
     step.say(&format!(
         "Started a simulated {} on {host} (HTTP port {}, UDP port {}).\n\
          Each step below runs with --host {host} --http-port {} --udp-port {}.",
-        Profile::Strip130.description(),
+        simulator.profile().description(),
         global.http_port,
         global.udp_port,
         global.http_port,

@@ -13,6 +13,7 @@ use crate::cli::{GlobalOptions, HostArg};
 use crate::exit::CliError;
 use crate::output;
 use crate::table::{self, Cell, Column};
+use crate::text;
 
 pub use checks::Check;
 
@@ -106,7 +107,7 @@ pub fn capabilities(family: FirmwareFamily) -> Vec<CapabilityRow> {
 /// Renders the report as a heading, a table of checks and a table of capabilities.
 pub fn render(report: &HealthReport) -> String {
     let serial = report.serial.as_deref().unwrap_or("unknown device");
-    let firmware = report.firmware.as_deref().unwrap_or("unknown");
+    let firmware = text::printable(report.firmware.as_deref().unwrap_or("unknown"));
     let protocol = match report.protocol {
         Some(Protocol::Http) => "http",
         Some(Protocol::UdpV3) => "udp v3",

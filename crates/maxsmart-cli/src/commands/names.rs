@@ -8,9 +8,10 @@ use serde::Serialize;
 use crate::cli::{GlobalOptions, HostArg};
 use crate::exit::CliError;
 use crate::output;
-use crate::ports::port_name;
+use crate::ports::label;
 use crate::session::{Session, resolve_host};
 use crate::table::{self, Cell, Column};
+use crate::text;
 
 /// Arguments of `names`.
 #[derive(Debug, Args)]
@@ -59,21 +60,18 @@ pub async fn run(global: &GlobalOptions, args: &NamesArgs) -> Result<(), CliErro
 
 /// Collects the names of a connected device.
 pub async fn read(session: &Session) -> NamesOutput {
-    let stored = session.port_names();
+    let names = session.names();
     let ports = (1..=session.device.port_count().await)
         .map(|port| PortName {
             port,
-            name: stored
-                .and_then(|names| names.get(usize::from(port) - 1))
-                .filter(|name| !name.trim().is_empty())
-                .cloned(),
-            label: port_name(stored, port),
+            name: names.port(port).map(str::to_owned),
+            label: label(names, port),
         })
         .collect();
     NamesOutput {
         host: session.host,
         serial: session.serial().to_owned(),
-        device: session.name().map(str::to_owned),
+        device: names.device.clone(),
         ports,
     }
 }
@@ -88,7 +86,11 @@ pub fn print(global: &GlobalOptions, names: &NamesOutput) -> Result<(), CliError
         return output::json(names);
     }
     let device = names.device.as_deref().unwrap_or("-");
-    output::line(&format!("Device {}: {device}", names.serial))?;
+    output::line(&format!(
+        "Device {}: {}",
+        names.serial,
+        text::printable(device)
+    ))?;
     let rows: Vec<Vec<Cell>> = names
         .ports
         .iter()

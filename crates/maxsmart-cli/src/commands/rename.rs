@@ -3,14 +3,15 @@
 use std::net::IpAddr;
 
 use clap::Args;
-use maxsmart_tokio::proto::names::{DEFAULT_MAX_NAME_CHARS, NameTarget, validate_name};
+use maxsmart_tokio::proto::names::{DEFAULT_MAX_NAME_CHARS, NameTarget, Names, validate_name};
 use serde::Serialize;
 
 use crate::cli::GlobalOptions;
 use crate::exit::CliError;
 use crate::output;
-use crate::ports::port_name;
+use crate::ports::{label, port_error};
 use crate::session::{Session, resolve_host};
+use crate::text;
 
 /// Arguments of `rename`.
 #[derive(Debug, Args)]
@@ -64,15 +65,11 @@ async fn rename(
     args: &RenameArgs,
 ) -> Result<(), CliError> {
     let port_count = session.device.port_count().await;
-    let target = parse_target(
-        &args.target,
-        port_count,
-        session.port_names(),
-        session.serial(),
-    )?;
+    let names = session.names();
+    let target = parse_target(&args.target, port_count, names, session.serial())?;
     let (port, old_name) = match target {
-        NameTarget::Device => (None, session.name()),
-        NameTarget::Port(port) => (Some(port), stored_name(session.port_names(), port)),
+        NameTarget::Device => (None, names.device.as_deref()),
+        NameTarget::Port(port) => (Some(port), names.port(port)),
     };
     let name = args.name.as_str();
     let max_chars = args.max_chars;
@@ -95,7 +92,9 @@ async fn rename(
             new_name: name,
         });
     }
-    let before = old_name.map_or_else(String::new, |old| format!(" from \"{old}\""));
+    let before = old_name.map_or_else(String::new, |old| {
+        format!(" from \"{}\"", text::printable(old))
+    });
     output::line(&format!(
         "Renamed {}{before} to \"{name}\".",
         describe(target)
@@ -106,7 +105,7 @@ async fn rename(
 fn parse_target(
     text: &str,
     port_count: u8,
-    names: Option<&[String]>,
+    names: &Names,
     serial: &str,
 ) -> Result<NameTarget, CliError> {
     let text = text.trim();
@@ -114,16 +113,15 @@ fn parse_target(
         return Ok(NameTarget::Device);
     }
     if let Ok(port) = text.parse::<u8>() {
-        if (1..=port_count).contains(&port) {
-            return Ok(NameTarget::Port(port));
-        }
-        return Err(CliError::Usage(format!(
-            "port {port} is out of range for {serial}: its ports are 1 to {port_count}; \
-             use `device` to rename the device itself"
-        )));
+        return NameTarget::Port(port)
+            .validate(port_count)
+            .map_err(|error| {
+                let advice = "; use `device` to rename the device itself";
+                port_error("port", &error, serial, advice)
+            });
     }
     (1..=port_count)
-        .find(|port| port_name(names, *port).eq_ignore_ascii_case(text))
+        .find(|port| label(names, *port).eq_ignore_ascii_case(text))
         .map(NameTarget::Port)
         .ok_or_else(|| {
             CliError::Usage(format!(
@@ -131,13 +129,6 @@ fn parse_target(
                  {port_count}, a current port name, or `device`"
             ))
         })
-}
-
-fn stored_name(names: Option<&[String]>, port: u8) -> Option<&str> {
-    names?
-        .get(usize::from(port).checked_sub(1)?)
-        .map(String::as_str)
-        .filter(|name| !name.trim().is_empty())
 }
 
 fn describe(target: NameTarget) -> String {
@@ -153,21 +144,35 @@ mod tests {
 
     #[test]
     fn targets_parse_as_device_number_or_name() {
-        let names = ["TV", "Lamp"].map(String::from).to_vec();
-        let parse = |text| parse_target(text, 2, Some(&names), "S");
+        let names = Names {
+            device: Some(String::from("STRIP")),
+            ports: vec![Some(String::from("TV")), None],
+        };
+        let parse = |text| parse_target(text, 2, &names, "S");
         assert_eq!(parse("device").unwrap(), NameTarget::Device);
         assert_eq!(parse("2").unwrap(), NameTarget::Port(2));
         assert_eq!(parse("tv").unwrap(), NameTarget::Port(1));
+        assert_eq!(parse("Port 2").unwrap(), NameTarget::Port(2));
     }
 
     #[test]
     fn unknown_target_is_a_usage_error() {
-        let error = parse_target("7", 6, None, "SWP6000000000001").unwrap_err();
+        let names = Names {
+            device: None,
+            ports: vec![None; 6],
+        };
+        let error = parse_target("7", 6, &names, "SWP6000000000001").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "port 7 is out of range for SWP6000000000001: its ports are 1 to 6; use `device` \
+             to rename the device itself"
+        );
+        let error = parse_target("0", 6, &names, "S").unwrap_err();
         assert!(
-            error.to_string().contains("port 7 is out of range"),
+            error.to_string().starts_with("port 0 is out of range"),
             "{error}"
         );
-        let error = parse_target("Oven", 6, None, "S").unwrap_err();
+        let error = parse_target("Oven", 6, &names, "S").unwrap_err();
         assert!(error.to_string().contains("\"Oven\""), "{error}");
         assert_eq!(error.exit_code(), crate::exit::USAGE);
     }

@@ -5,14 +5,16 @@ mod csv;
 pub mod report;
 pub mod svg;
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use maxsmart_tokio::proto::stats::StatisticsKind;
+use maxsmart_tokio::proto::stats::{Statistics, StatisticsKind};
 
 use crate::cli::GlobalOptions;
 use crate::exit::CliError;
 use crate::output;
+use crate::ports::check_port;
 use crate::session::{Session, resolve_host};
 
 pub use report::Report;
@@ -60,8 +62,8 @@ impl From<KindArg> for StatisticsKind {
 /// # Errors
 ///
 /// Returns [`CliError::Usage`] for a port the device lacks (checked before the request),
-/// [`CliError::Client`] when the device cannot be read, and [`CliError::File`] when the SVG
-/// file cannot be written.
+/// [`CliError::Client`] when the device cannot be read, [`CliError::DeviceReply`] when the
+/// reply lacks the port's series, and [`CliError::File`] when the SVG file cannot be written.
 pub async fn run(global: &GlobalOptions, args: &StatsArgs) -> Result<(), CliError> {
     let host = resolve_host(global, None)?;
     let session = Session::open(global, host).await?;
@@ -74,19 +76,17 @@ pub async fn run(global: &GlobalOptions, args: &StatsArgs) -> Result<(), CliErro
 ///
 /// # Errors
 ///
-/// Returns [`CliError::Usage`] for a port the device lacks, before anything is sent, and
-/// [`CliError::Client`] when the request fails.
+/// Returns [`CliError::Usage`] for a port the device lacks, before anything is sent,
+/// [`CliError::Client`] when the request fails, and [`CliError::DeviceReply`] when the reply
+/// has fewer series than the port number.
 pub async fn read(
     session: &Session,
     kind: StatisticsKind,
     port: Option<u8>,
 ) -> Result<Report, CliError> {
     let port_count = session.device.port_count().await;
-    if let Some(port) = port.filter(|port| !(1..=port_count).contains(port)) {
-        return Err(CliError::Usage(format!(
-            "--port {port} is out of range for {}: its ports are 1 to {port_count}",
-            session.serial()
-        )));
+    if let Some(port) = port {
+        check_port("--port", port, port_count, session.serial(), "")?;
     }
     let statistics = session
         .device
@@ -96,12 +96,27 @@ pub async fn read(
             "cannot read the statistics of {}",
             session.serial()
         )))?;
-    Report::new(session.host, session.serial(), &statistics, port).ok_or_else(|| {
-        CliError::Usage(format!(
-            "--port {} is out of range for {}: its statistics cover {} port(s)",
-            port.unwrap_or(0),
-            session.serial(),
-            statistics.port_count()
+    report(session.host, session.serial(), &statistics, port)
+}
+
+/// Shapes statistics already read for one port or every port.
+///
+/// # Errors
+///
+/// Returns [`CliError::DeviceReply`] when the reply has no series for `port`. The port was
+/// checked against the device before the request, so the reply is at fault.
+fn report(
+    host: IpAddr,
+    serial: &str,
+    statistics: &Statistics,
+    port: Option<u8>,
+) -> Result<Report, CliError> {
+    Report::new(host, serial, statistics, port).ok_or_else(|| {
+        CliError::DeviceReply(format!(
+            "the statistics from {serial} have series for {} port(s), so port {} has none; \
+             run `maxsmart stats` without --port to see the ports it reported",
+            statistics.port_count(),
+            port.unwrap_or(0)
         ))
     })
 }
@@ -127,4 +142,30 @@ pub fn print(global: &GlobalOptions, args: &StatsArgs, report: &Report) -> Resul
         output::line(&format!("Wrote the chart to {}.", path.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::stats::report::tests::monthly;
+
+    #[test]
+    fn missing_series_is_a_device_error() {
+        let host = "192.0.2.10".parse().unwrap();
+        let error = report(host, "SWP6000000000001", &monthly(), Some(6)).unwrap_err();
+        assert_eq!(error.exit_code(), crate::exit::DEVICE);
+        assert_eq!(
+            error.to_string(),
+            "the statistics from SWP6000000000001 have series for 2 port(s), so port 6 has \
+             none; run `maxsmart stats` without --port to see the ports it reported"
+        );
+    }
+
+    #[test]
+    fn reported_port_gives_a_report() {
+        let host = "192.0.2.10".parse().unwrap();
+        let report = report(host, "S", &monthly(), Some(2)).unwrap();
+        assert_eq!(report.port, Some(2));
+        assert_eq!(report.total, 15.5);
+    }
 }

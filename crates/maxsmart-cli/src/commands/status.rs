@@ -75,7 +75,7 @@ pub fn print_ports(
     session: &Session,
     status: &Status,
 ) -> Result<(), CliError> {
-    let rows = ports::rows(status, session.port_names());
+    let rows = ports::rows(status, session.names());
     if global.json {
         return output::json(&StatusOutput {
             host: session.host,

@@ -69,7 +69,7 @@ async fn switch(
     on: bool,
 ) -> Result<(), CliError> {
     let port_count = session.device.port_count().await;
-    let selection = selection::resolve(args, port_count, session.port_names(), session.serial())?;
+    let selection = selection::resolve(args, port_count, session.names(), session.serial())?;
     let targets = match &selection {
         Selection::All => vec![PortSelector::All],
         Selection::Ports(ports) => ports.iter().copied().map(PortSelector::One).collect(),
@@ -94,7 +94,7 @@ async fn switch(
         return Ok(());
     };
 
-    let rows = ports::rows(&status, session.port_names());
+    let rows = ports::rows(&status, session.names());
     if global.json {
         let switched = match selection {
             Selection::All => Switched::All("all"),

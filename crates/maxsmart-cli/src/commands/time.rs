@@ -35,8 +35,9 @@ pub struct TimeOutput {
     pub device_time: DateTime,
     /// This computer's local time when the reply arrived.
     pub local_time: DateTime,
-    /// The device clock minus the local time, in seconds.
-    pub difference_seconds: i64,
+    /// The device clock minus the local time, in seconds, or `None` when the device clock
+    /// shows a date that does not exist, such as February 30.
+    pub difference_seconds: Option<i64>,
     /// Whether the clock was set first.
     pub set: bool,
 }
@@ -45,7 +46,8 @@ pub struct TimeOutput {
 ///
 /// # Errors
 ///
-/// Returns [`CliError::Client`] when the device cannot be reached or rejects command 502.
+/// Returns [`CliError::Client`] when the device cannot be reached or rejects command 502, and
+/// [`CliError::LocalClock`] when this computer's clock reads a time the devices cannot hold.
 pub async fn run(global: &GlobalOptions, args: &TimeArgs) -> Result<(), CliError> {
     let host = resolve_host(global, args.host.host)?;
     if args.set {
@@ -63,7 +65,8 @@ pub async fn run(global: &GlobalOptions, args: &TimeArgs) -> Result<(), CliError
 ///
 /// # Errors
 ///
-/// Returns [`CliError::Client`] when the request fails.
+/// Returns [`CliError::Client`] when the request fails and [`CliError::LocalClock`] when this
+/// computer's clock reads a time the devices cannot hold.
 pub async fn read(session: &Session) -> Result<TimeOutput, CliError> {
     let device_time = session
         .device
@@ -74,15 +77,12 @@ pub async fn read(session: &Session) -> Result<TimeOutput, CliError> {
             session.serial()
         )))?;
     let local = jiff::ZonedDateTime::now().datetime();
-    let difference_seconds = to_civil(device_time)
-        .map(|device| device.duration_since(local).as_secs())
-        .unwrap_or(0);
     Ok(TimeOutput {
         host: session.host,
         serial: session.serial().to_owned(),
         device_time,
         local_time: from_civil(local)?,
-        difference_seconds,
+        difference_seconds: difference(device_time, local),
         set: false,
     })
 }
@@ -96,20 +96,38 @@ pub fn print(global: &GlobalOptions, time: &TimeOutput) -> Result<(), CliError> 
     if global.json {
         return output::json(time);
     }
-    let seconds = time.difference_seconds;
-    // The two clocks are read a few milliseconds apart and to the whole second, so one
-    // second either way is no evidence of drift.
-    let difference = match seconds {
-        -1..=1 => String::from("the clocks agree to within a second"),
-        2.. => format!("the device is {} ahead", duration_text(seconds)),
-        _ => format!("the device is {} behind", duration_text(-seconds)),
-    };
+    let difference = difference_text(time);
     if time.set {
         output::line(&format!("Set the clock of {} to local time.", time.serial))?;
     }
     output::line(&format!("Device clock:   {}", readable(&time.device_time)))?;
     output::line(&format!("Local time:     {}", readable(&time.local_time)))?;
     output::line(&format!("Difference:     {difference}"))
+}
+
+/// Returns the device clock minus `local` in seconds, or `None` when the device clock shows
+/// a date that does not exist.
+fn difference(device_time: DateTime, local: jiff::civil::DateTime) -> Option<i64> {
+    let device = to_civil(device_time)?;
+    Some(device.duration_since(local).as_secs())
+}
+
+/// Describes the difference between the clocks, or why there is none.
+fn difference_text(time: &TimeOutput) -> String {
+    let Some(seconds) = time.difference_seconds else {
+        return format!(
+            "unknown, because the device clock shows {}, a date that does not exist; set it \
+             with `maxsmart time --set`",
+            readable(&time.device_time)
+        );
+    };
+    // The two clocks are read a few milliseconds apart and to the whole second, so one
+    // second either way is no evidence of drift.
+    match seconds {
+        -1..=1 => String::from("the clocks agree to within a second"),
+        2.. => format!("the device is {} ahead", duration_text(seconds)),
+        _ => format!("the device is {} behind", duration_text(-seconds)),
+    }
 }
 
 /// Sends a dated discovery request, which sets the device clock to local time.
@@ -123,8 +141,11 @@ async fn set_clock(global: &GlobalOptions, host: IpAddr) -> Result<(), CliError>
         .then(|| i8::try_from(offset_seconds / 3600).ok())
         .flatten()
         .filter(|hours| (-12..=14).contains(hours));
-    let setting = ClockSetting::new(local, offset_hours)
-        .map_err(|error| CliError::Usage(format!("cannot set the clock: {error}")))?;
+    let setting = ClockSetting::new(local, offset_hours).map_err(|error| {
+        CliError::LocalClock(format!(
+            "cannot set the clock from this computer's time zone: {error}"
+        ))
+    })?;
     let mut options = discover_options(global)?;
     options.request = DiscoveryRequest::with_clock(setting);
     discover_host(host, &options)
@@ -159,8 +180,9 @@ fn from_civil(time: jiff::civil::DateTime) -> Result<DateTime, CliError> {
         field(time.second()),
     )
     .map_err(|error| {
-        CliError::Usage(format!(
-            "this computer's clock reads {time}, which the devices cannot hold: {error}"
+        CliError::LocalClock(format!(
+            "this computer's clock reads {time}, which the devices cannot hold: {error}; \
+             correct this computer's date and time"
         ))
     })
 }
@@ -188,6 +210,53 @@ mod tests {
         assert_eq!(duration_text(5), "5 s");
         assert_eq!(duration_text(200), "3 min 20 s");
         assert_eq!(duration_text(7500), "2 h 5 min");
+    }
+
+    fn output(device_time: DateTime, difference_seconds: Option<i64>) -> TimeOutput {
+        TimeOutput {
+            host: "192.0.2.10".parse().unwrap(),
+            serial: String::from("SWP6000000000001"),
+            device_time,
+            local_time: DateTime::new(2024, 3, 1, 12, 0, 0).unwrap(),
+            difference_seconds,
+            set: false,
+        }
+    }
+
+    #[test]
+    fn impossible_device_date_has_no_difference() {
+        let device_time = DateTime {
+            year: 2024,
+            month: 2,
+            day: 30,
+            hour: 12,
+            minute: 0,
+            second: 0,
+        };
+        let local = jiff::civil::date(2024, 3, 1).at(12, 0, 0, 0);
+        assert_eq!(difference(device_time, local), None);
+        let text = difference_text(&output(device_time, None));
+        assert!(
+            text.starts_with("unknown, because the device clock shows 2024-02-30 12:00:00"),
+            "{text}"
+        );
+        assert!(!text.contains("agree"), "{text}");
+    }
+
+    #[test]
+    fn valid_device_date_gives_the_difference() {
+        let device_time = DateTime::new(2024, 3, 1, 12, 3, 20).unwrap();
+        let local = jiff::civil::date(2024, 3, 1).at(12, 0, 0, 0);
+        assert_eq!(difference(device_time, local), Some(200));
+        let text = difference_text(&output(device_time, Some(200)));
+        assert_eq!(text, "the device is 3 min 20 s ahead");
+    }
+
+    #[test]
+    fn local_year_before_1970_is_a_failure() {
+        let error = from_civil(jiff::civil::date(1969, 12, 31).at(23, 0, 0, 0)).unwrap_err();
+        assert_eq!(error.exit_code(), crate::exit::FAILURE);
+        assert!(error.to_string().contains("1969-12-31T23:00:00"), "{error}");
     }
 
     #[test]

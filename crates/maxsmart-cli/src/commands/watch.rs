@@ -11,9 +11,11 @@ use maxsmart_tokio::{PollConfig, PollEvent, Status};
 
 use crate::cli::{GlobalOptions, HostArg};
 use crate::exit::CliError;
+use crate::limits::{self, MAX_DURATION, MAX_INTERVAL};
 use crate::output;
 use crate::ports;
 use crate::session::{Session, resolve_host, timeout};
+use crate::text;
 
 use frame::{Change, FailureRecord, PollRecord};
 
@@ -23,19 +25,23 @@ pub struct WatchArgs {
     /// The device address.
     #[command(flatten)]
     pub host: HostArg,
-    /// Seconds between polls; polls come faster for a while after a command.
+    /// Seconds between polls, at most 86400; polls come faster for a while after a command.
     #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
     pub interval: f64,
-    /// Watts a port's power must change by to be highlighted.
+    /// Watts a port's power must change by to be highlighted, from 0 to 10000.
     #[arg(long, value_name = "WATTS", default_value_t = 1.0)]
     pub threshold: f64,
     /// Stop after this many polls.
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
-    /// Stop after this many seconds.
+    /// Stop after this many seconds, at most 2592000 (30 days).
     #[arg(long, value_name = "SECONDS")]
     pub duration: Option<f64>,
 }
+
+/// The maximum `--threshold`, in watts: above the 3680 W that a 16 A socket on 230 V can
+/// deliver, so it still allows any threshold a real port can reach.
+const MAX_THRESHOLD_WATTS: f64 = 10_000.0;
 
 /// Runs `maxsmart watch` until Ctrl-C, `--count` polls or `--duration` seconds.
 ///
@@ -50,7 +56,7 @@ pub async fn run(global: &GlobalOptions, args: &WatchArgs) -> Result<(), CliErro
     let config = poll_config(global, args)?;
     let duration = args
         .duration
-        .map(|seconds| seconds_option("--duration", seconds))
+        .map(|seconds| limits::seconds("--duration", seconds, MAX_DURATION))
         .transpose()?;
     if args.count == Some(0) {
         return Err(CliError::Usage(String::from(
@@ -72,10 +78,10 @@ async fn watch(
     config: PollConfig,
     duration: Option<Duration>,
 ) -> Result<(), CliError> {
+    let stop_at = duration.map(deadline).transpose()?;
     let mut events = session.device.events();
     session.device.start_polling(config).await;
     let mut screen = Screen::new(global, session, config.interval);
-    let stop_at = duration.map(|duration| tokio::time::Instant::now() + duration);
     let until_stop = async {
         match stop_at {
             Some(deadline) => tokio::time::sleep_until(deadline).await,
@@ -119,7 +125,7 @@ async fn watch(
             PollEvent::PollFailed {
                 error,
                 consecutive_failures,
-            } => screen.show_failure(&error.to_string(), consecutive_failures)?,
+            } => screen.show_failure(&text::printable(&error.to_string()), consecutive_failures)?,
             other => tracing::debug!(event = ?other, "ignoring poll event"),
         }
         if args.count.is_some_and(|count| screen.polls >= count) {
@@ -129,34 +135,44 @@ async fn watch(
     Ok(())
 }
 
+/// Returns the instant `duration` from now.
+///
+/// # Errors
+///
+/// Returns [`CliError::Usage`] when the instant is past what the clock can hold.
+fn deadline(duration: Duration) -> Result<tokio::time::Instant, CliError> {
+    tokio::time::Instant::now()
+        .checked_add(duration)
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "--duration {} is too long for this computer's clock; give fewer seconds",
+                duration.as_secs_f64()
+            ))
+        })
+}
+
 fn poll_config(global: &GlobalOptions, args: &WatchArgs) -> Result<PollConfig, CliError> {
-    let interval = seconds_option("--interval", args.interval)?;
-    let valid_threshold = args.threshold >= 0.0 && args.threshold.is_finite();
-    if !valid_threshold {
-        return Err(CliError::Usage(format!(
-            "--threshold {} is invalid; give watts as a number of 0 or more, such as 1",
-            args.threshold
-        )));
-    }
+    let interval = limits::seconds("--interval", args.interval, MAX_INTERVAL)?;
+    let threshold = threshold_watts(args.threshold)?;
     let defaults = PollConfig::default();
     Ok(PollConfig {
         interval,
         burst_interval: defaults.burst_interval.min(interval),
-        power_threshold_watts: args.threshold,
+        power_threshold_watts: threshold,
         timeout: timeout(global)?,
         ..defaults
     })
 }
 
-fn seconds_option(option: &str, seconds: f64) -> Result<Duration, CliError> {
-    Duration::try_from_secs_f64(seconds)
-        .ok()
-        .filter(|duration| !duration.is_zero())
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "{option} {seconds} is invalid; give a positive number of seconds"
-            ))
-        })
+/// Checks `--threshold`, which may be 0 to highlight every change. NaN lies outside the
+/// range, so it is rejected too.
+fn threshold_watts(watts: f64) -> Result<f64, CliError> {
+    if (0.0..=MAX_THRESHOLD_WATTS).contains(&watts) {
+        return Ok(watts);
+    }
+    Err(CliError::Usage(format!(
+        "--threshold {watts} is invalid; give watts from 0 to {MAX_THRESHOLD_WATTS}, such as 1"
+    )))
 }
 
 /// The output of the polls: JSON lines, or text frames that a terminal redraws in place.
@@ -186,7 +202,7 @@ impl<'a> Screen<'a> {
         self.polls += 1;
         let time = local_time(self.json);
         if self.json {
-            let rows = ports::rows(status, self.session.port_names());
+            let rows = ports::rows(status, self.session.names());
             return output::json_line(&PollRecord {
                 poll: self.polls,
                 time: &time,
@@ -194,7 +210,7 @@ impl<'a> Screen<'a> {
                 changes,
             });
         }
-        let table = frame::render(status, self.session.port_names(), changes);
+        let table = frame::render(status, self.session.names(), changes);
         self.last = Some(status.clone());
         output::print(&format!(
             "{}{}\n{table}",
@@ -217,7 +233,7 @@ impl<'a> Screen<'a> {
         let table = self
             .last
             .as_ref()
-            .map(|status| frame::render(status, self.session.port_names(), &[]))
+            .map(|status| frame::render(status, self.session.names(), &[]))
             .unwrap_or_default();
         output::print(&format!(
             "{}{}\npoll failed ({consecutive} in a row): {error}\n{table}",

@@ -28,6 +28,20 @@ async fn invalid_timeout_is_a_usage_error() {
 }
 
 #[tokio::test]
+async fn huge_timeout_is_a_usage_error() {
+    for command in ["status", "health", "time"] {
+        let run = run(&[command, "127.0.0.1", "--timeout", "1e19"]).await;
+        run.expect_code(2);
+        assert_eq!(
+            run.stderr,
+            "error: --timeout 10000000000000000000 is invalid; give a number of seconds above 0 \
+             and at most 3600\n",
+            "{command}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn unknown_subcommand_is_a_usage_error() {
     let run = run(&["toggle", "1"]).await;
     run.expect_code(2);

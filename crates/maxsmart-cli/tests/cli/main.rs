@@ -7,6 +7,7 @@ mod support;
 
 mod completions;
 mod demo;
+mod device_text;
 mod discover;
 mod errors;
 mod health;

@@ -92,18 +92,38 @@ pub async fn run_in<S: AsRef<str>>(
     env: &[(String, String)],
     cwd: Option<&std::path::Path>,
 ) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_maxsmart"));
+    let mut command = command(args);
     if let Some(cwd) = cwd {
         command.current_dir(cwd);
     }
     command
+        .envs(env.iter().map(|(name, value)| (name, value)))
+        .env("NO_COLOR", "1");
+    output(command).await
+}
+
+/// Runs `maxsmart` with `args` as a colour terminal would: `CLICOLOR_FORCE=1` and no
+/// `NO_COLOR`, so `anstream` writes escape sequences to the pipe instead of removing them.
+pub async fn run_with_colour<S: AsRef<str>>(args: &[S]) -> Run {
+    let mut command = command(args);
+    command.env_remove("NO_COLOR").env("CLICOLOR_FORCE", "1");
+    output(command).await
+}
+
+/// Returns a command that runs `maxsmart` with `args`, without `MAXSMART_HOST` or `RUST_LOG`.
+fn command<S: AsRef<str>>(args: &[S]) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_maxsmart"));
+    command
         .args(args.iter().map(AsRef::as_ref))
         .env_remove("MAXSMART_HOST")
-        .envs(env.iter().map(|(name, value)| (name, value)))
         .env_remove("RUST_LOG")
-        .env("NO_COLOR", "1")
         .stdin(Stdio::null())
         .kill_on_drop(true);
+    command
+}
+
+/// Runs `command` and waits at most 60 s for it to end.
+async fn output(mut command: tokio::process::Command) -> Run {
     let output = tokio::time::timeout(Duration::from_secs(60), command.output())
         .await
         .expect("maxsmart ends within 60 s")

@@ -101,6 +101,57 @@ async fn watch_rejects_zero_interval() {
 }
 
 #[tokio::test]
+async fn watch_rejects_out_of_range_options() {
+    let strip = start(Profile::Strip130).await;
+    let cases = [
+        (
+            &["--duration", "1e19"][..],
+            "--duration 10000000000000000000 is invalid; give a number of seconds above 0 and \
+             at most 2592000",
+        ),
+        (
+            &["--interval", "1e19"],
+            "--interval 10000000000000000000 is invalid; give a number of seconds above 0 and \
+             at most 86400",
+        ),
+        (
+            &["--interval", "NaN"],
+            "--interval NaN is invalid; give a number of seconds above 0 and at most 86400",
+        ),
+        (
+            &["--threshold", "inf"],
+            "--threshold inf is invalid; give watts from 0 to 10000, such as 1",
+        ),
+        (
+            &["--threshold=-1"],
+            "--threshold -1 is invalid; give watts from 0 to 10000, such as 1",
+        ),
+    ];
+    for (options, message) in cases {
+        let mut args = vec!["watch", "--count", "1"];
+        args.extend_from_slice(options);
+        let run = run_on(&strip, &args).await;
+        run.expect_code(2);
+        assert_eq!(run.stderr, format!("error: {message}\n"), "{options:?}");
+    }
+    assert!(strip.requests().is_empty(), "nothing is sent");
+    strip.stop().await;
+}
+
+#[tokio::test]
+async fn watch_accepts_the_maximum_duration() {
+    let strip = start(Profile::Strip130).await;
+    let run = run_on(
+        &strip,
+        &["watch", "--count", "1", "--duration", "2592000", "--json"],
+    )
+    .await;
+    run.expect_success();
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    strip.stop().await;
+}
+
+#[tokio::test]
 async fn watch_shows_failed_polls_and_goes_on() {
     let strip = start(Profile::Strip130).await;
     let watch = run_on(

@@ -1,4 +1,4 @@
-//! HTTP commands: decoding, dispatch, and the switch, name, status, clock and statistics commands.
+//! HTTP commands: decoding, dispatch, and the name, status, clock and statistics commands.
 
 use jiff::Timestamp;
 use serde_json::Value;
@@ -8,7 +8,7 @@ use super::json::{ObjectWriter, envelope};
 use super::ports::{self, Reading};
 use super::request::{self, Args};
 use super::stats::Granularity;
-use super::{DeviceModel, Outcome, config};
+use super::{DeviceModel, Outcome, config, switch};
 use crate::fault::Faults;
 use crate::log::{RequestKind, RequestResult};
 
@@ -99,7 +99,7 @@ fn run_command(
             Ok(None)
         }
         124 => Ok(Some(hardware_ids(model))),
-        200 => switch(model, args),
+        200 => switch::switch(model, args),
         201 => rename(model, args),
         202 => config::set_master_slave(model, args),
         204 => config::set_timer(model, args),
@@ -125,23 +125,6 @@ fn reply_body(cmd: u16, code: u16, data: Option<&str>, faults: &Faults) -> Strin
         cmd
     };
     faults.corrupt_body(envelope(response, code, data))
-}
-
-/// Runs cmd 200: `port` 0 switches every port, 1 to N one port; `state` 0 off, 1 on.
-///
-/// A 1-port plug rejects port 0 (inferred: whether plugs accept port 0 is unknown, and the
-/// strict choice exposes clients that rely on it).
-fn switch(model: &mut DeviceModel, args: &Args) -> CommandResult {
-    let ports = model.ports.len() as u64;
-    let lowest = if ports == 1 { 1 } else { 0 };
-    let port = args::integer(args, "port", lowest..=ports)?;
-    let on = args::integer(args, "state", 0..=1)? == 1;
-    if port == 0 {
-        model.switch_all(on);
-    } else {
-        model.switch(usize::try_from(port).unwrap_or(0), on);
-    }
-    Ok(None)
 }
 
 /// Runs cmd 201: port 0 renames the device, 1 to N a port.

@@ -196,6 +196,23 @@ fn set_switch_checks_port_range() {
 }
 
 #[test]
+fn names_set_directly_show_in_discovery() {
+    let mut strip = strip();
+    strip.set_device_name("Salon\u{1b}[2J");
+    strip.set_port_name(2, "\u{1b}[31mLamp").unwrap();
+    assert_eq!(
+        strip.set_port_name(7, "x"),
+        Err(StateError::PortOutOfRange { port: 7, ports: 6 })
+    );
+    assert_eq!(strip.device_name(), "Salon\u{1b}[2J");
+    assert_eq!(strip.port_names()[1], "\u{1b}[31mLamp");
+    let reply: Value = serde_json::from_str(&datagram(&mut strip, at(1), "00dv=all;").unwrap())
+        .expect("discovery reply is JSON");
+    assert_eq!(reply["data"]["name"], "Salon\u{1b}[2J");
+    assert_eq!(reply["data"]["pname"][1], "\u{1b}[31mLamp");
+}
+
+#[test]
 fn time_going_backwards_changes_nothing() {
     let mut strip = strip();
     strip.set_switch(at(100), 1, true).unwrap();

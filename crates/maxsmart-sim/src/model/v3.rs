@@ -6,7 +6,7 @@ use super::args::{self, ArgError};
 use super::json::{ObjectWriter, envelope};
 use super::ports::{self, Reading};
 use super::request::Args;
-use super::{DeviceModel, Outcome};
+use super::{DeviceModel, Outcome, switch};
 use crate::fault::Faults;
 use crate::log::{RequestKind, RequestResult};
 use crate::profile::ReadingFormat;
@@ -38,7 +38,7 @@ pub(super) fn handle(model: &mut DeviceModel, cmd: u16, args: Args, faults: &Fau
         Err(ArgError::Rejected("always-400 fault"))
     } else {
         match cmd {
-            20 => switch(model, &args),
+            20 => switch::switch(model, &args),
             90 => Ok(Some(status(model, faults))),
             _ => Err(ArgError::Rejected("V3 command not supported")),
         }
@@ -63,19 +63,6 @@ pub(super) fn handle(model: &mut DeviceModel, cmd: u16, args: Args, faults: &Fau
     outcome.reply = Some(faults.corrupt_body(body));
     outcome.result = result;
     outcome
-}
-
-/// Runs cmd 20: `port` 0 for all ports or 1 to N, `state` 0 or 1.
-fn switch(model: &mut DeviceModel, args: &Args) -> Result<Option<String>, ArgError> {
-    let ports = model.ports.len() as u64;
-    let port = args::integer(args, "port", 0..=ports)?;
-    let on = args::integer(args, "state", 0..=1)? == 1;
-    if port == 0 {
-        model.switch_all(on);
-    } else {
-        model.switch(usize::try_from(port).unwrap_or(0), on);
-    }
-    Ok(None)
 }
 
 /// Builds the cmd 90 `data` object in milli-units, key order `switch`, `watt`, `amp`.

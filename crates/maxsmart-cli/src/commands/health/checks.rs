@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use maxsmart_tokio::proto::firmware::{Feature, FirmwareFamily, Support};
-use maxsmart_tokio::{Device, discover_host};
+use maxsmart_tokio::{Device, DeviceBuilder, DiscoverOptions, FoundDevice, discover_host};
 use serde::Serialize;
 
 use crate::cli::GlobalOptions;
@@ -56,8 +56,43 @@ pub async fn run(
     global: &GlobalOptions,
     host: IpAddr,
 ) -> Result<(HealthReport, Option<CliError>), CliError> {
-    let mut checks = Vec::new();
-    let mut report = HealthReport {
+    let options = discover_options(global)?;
+    let mut report = empty_report(host);
+
+    let found = match discovery_check(host, &options).await {
+        Ok((found, check)) => {
+            report.checks.push(check);
+            found
+        }
+        Err((check, error)) => {
+            report.checks.push(check);
+            report.capabilities = capabilities(report.family);
+            return Ok((report, Some(error)));
+        }
+    };
+    record_discovery(&mut report, &found);
+
+    let device = match connect_check(device_builder(global, host)?, &found).await {
+        Ok((device, check)) => {
+            report.protocol = Some(device.protocol().await);
+            report.checks.push(check);
+            device
+        }
+        Err((check, error)) => {
+            report.checks.push(check);
+            return Ok((report, Some(error)));
+        }
+    };
+
+    let failure = device_checks(&device, &mut report.checks).await;
+    device.close().await;
+    report.healthy = failure.is_none();
+    Ok((report, failure))
+}
+
+/// Returns a report of `host` with no check run and nothing known about the device.
+fn empty_report(host: IpAddr) -> HealthReport {
+    HealthReport {
         host,
         serial: None,
         firmware: None,
@@ -66,59 +101,67 @@ pub async fn run(
         healthy: false,
         checks: Vec::new(),
         capabilities: Vec::new(),
-    };
+    }
+}
 
-    let started = Instant::now();
-    let found = match discover_host(host, &discover_options(global)?).await {
-        Ok(found) => found,
-        Err(error) => {
-            let error = CliError::client(format!("no discovery reply from {host}"))(error);
-            checks.push(Check::failed("discovery", Some(started), &error));
-            report.checks = checks;
-            report.capabilities = capabilities(report.family);
-            return Ok((report, Some(error)));
-        }
-    };
-    let names = found.port_names().map_or(0, <[String]>::len);
-    checks.push(Check::passed(
-        "discovery",
-        started,
-        format!(
-            "\"{}\", {names} port name(s)",
-            found.name().unwrap_or_default()
-        ),
-    ));
+/// Copies the serial number and firmware from discovery into the report, with what the
+/// firmware family supports.
+fn record_discovery(report: &mut HealthReport, found: &FoundDevice) {
     report.serial = Some(found.serial().to_owned());
     report.firmware = found.firmware().map(str::to_owned);
     report.family = FirmwareFamily::from_optional(found.firmware());
     report.capabilities = capabilities(report.family);
+}
 
+/// A step whose value the next step needs: the value and its passed check, or the failed
+/// check and its error.
+type Step<T> = Result<(T, Check), (Check, CliError)>;
+
+/// Asks `host` to identify itself over UDP.
+async fn discovery_check(host: IpAddr, options: &DiscoverOptions) -> Step<FoundDevice> {
     let started = Instant::now();
-    let mut builder = device_builder(global, host)?.serial(found.serial());
+    match discover_host(host, options).await {
+        Ok(found) => {
+            let names = found.port_names().map_or(0, <[String]>::len);
+            let detail = format!(
+                "\"{}\", {names} port name(s)",
+                found.name().unwrap_or_default()
+            );
+            let check = Check::passed("discovery", started, detail);
+            Ok((found, check))
+        }
+        Err(error) => {
+            let error = CliError::client(format!("no discovery reply from {host}"))(error);
+            Err((Check::failed("discovery", Some(started), &error), error))
+        }
+    }
+}
+
+/// Connects to the device found, with its serial number and firmware from discovery.
+async fn connect_check(builder: DeviceBuilder, found: &FoundDevice) -> Step<Device> {
+    let started = Instant::now();
+    let mut builder = builder.serial(found.serial());
     if let Some(firmware) = found.firmware() {
         builder = builder.firmware(firmware);
     }
-    let device = match builder.connect().await {
-        Ok(device) => device,
+    match builder.connect().await {
+        Ok(device) => {
+            let detail = format!("{} port(s)", device.port_count().await);
+            let check = Check::passed("connect", started, detail);
+            Ok((device, check))
+        }
         Err(error) => {
             let error = CliError::client(format!("cannot connect to {}", found.serial()))(error);
-            checks.push(Check::failed("connect", Some(started), &error));
-            report.checks = checks;
-            return Ok((report, Some(error)));
+            Err((Check::failed("connect", Some(started), &error), error))
         }
-    };
-    report.protocol = Some(device.protocol().await);
-    checks.push(Check::passed(
-        "connect",
-        started,
-        format!("{} port(s)", device.port_count().await),
-    ));
+    }
+}
 
+/// Runs the checks of a connected device, appends them to `checks` and returns the first
+/// failure.
+async fn device_checks(device: &Device, checks: &mut Vec<Check>) -> Option<CliError> {
     let mut failure = None;
-    for check in [
-        status_check(&device).await,
-        clock_check(&device, report.family).await,
-    ] {
+    for check in [status_check(device).await, clock_check(device).await] {
         match check {
             Ok(Some(check)) => checks.push(check),
             Ok(None) => {}
@@ -128,10 +171,7 @@ pub async fn run(
             }
         }
     }
-    device.close().await;
-    report.healthy = failure.is_none();
-    report.checks = checks;
-    Ok((report, failure))
+    failure
 }
 
 type CheckResult = Result<Option<Check>, (Check, CliError)>;
@@ -152,15 +192,11 @@ async fn status_check(device: &Device) -> CheckResult {
     }
 }
 
-/// Reads the clock where a source shows the firmware replying to it, and skips it elsewhere.
-async fn clock_check(device: &Device, family: FirmwareFamily) -> CheckResult {
-    let protocol = device.protocol().await;
-    let capability = family.capability(Feature::DeviceTime);
-    let support = match protocol {
-        maxsmart_tokio::Protocol::Http => capability.http,
-        maxsmart_tokio::Protocol::UdpV3 => capability.v3,
-    };
-    if support != Support::Supported {
+/// Reads the clock where a source shows the firmware replying to it over the protocol in
+/// use, and skips it where support is unverified or absent.
+async fn clock_check(device: &Device) -> CheckResult {
+    let support = device.context().await.check_feature(Feature::DeviceTime);
+    if support != Ok(Support::Supported) {
         return Ok(None);
     }
     let started = Instant::now();

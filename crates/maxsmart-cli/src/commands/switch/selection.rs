@@ -2,8 +2,10 @@
 
 use std::str::FromStr;
 
+use maxsmart_tokio::proto::names::Names;
+
 use crate::exit::CliError;
-use crate::ports::port_name;
+use crate::ports::{check_port, label};
 
 /// One port argument as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,7 +64,7 @@ pub enum Selection {
 pub fn resolve(
     args: &[PortArg],
     port_count: u8,
-    names: Option<&[String]>,
+    names: &Names,
     serial: &str,
 ) -> Result<Selection, CliError> {
     if args.contains(&PortArg::All) {
@@ -77,7 +79,7 @@ pub fn resolve(
     for arg in args {
         let port = match arg {
             PortArg::All => continue,
-            PortArg::Number(port) => check_number(*port, port_count, serial)?,
+            PortArg::Number(port) => check_port("port", *port, port_count, serial, "")?,
             PortArg::Name(name) => find_name(name, port_count, names, serial)?,
         };
         ports.push(port);
@@ -87,32 +89,13 @@ pub fn resolve(
     Ok(Selection::Ports(ports))
 }
 
-fn check_number(port: u8, port_count: u8, serial: &str) -> Result<u8, CliError> {
-    if (1..=port_count).contains(&port) {
-        return Ok(port);
-    }
-    let range = if port_count == 1 {
-        String::from("it has only port 1")
-    } else {
-        format!("its ports are 1 to {port_count}")
-    };
-    Err(CliError::Usage(format!(
-        "port {port} is out of range for {serial}: {range}"
-    )))
-}
-
-fn find_name(
-    name: &str,
-    port_count: u8,
-    names: Option<&[String]>,
-    serial: &str,
-) -> Result<u8, CliError> {
-    let found = (1..=port_count).find(|port| port_name(names, *port).eq_ignore_ascii_case(name));
+fn find_name(name: &str, port_count: u8, names: &Names, serial: &str) -> Result<u8, CliError> {
+    let found = (1..=port_count).find(|port| label(names, *port).eq_ignore_ascii_case(name));
     if let Some(port) = found {
         return Ok(port);
     }
     let known: Vec<String> = (1..=port_count)
-        .map(|port| format!("{port} \"{}\"", port_name(names, port)))
+        .map(|port| format!("{port} \"{}\"", label(names, port)))
         .collect();
     Err(CliError::Usage(format!(
         "no port of {serial} is named \"{name}\"; its ports are {}",
@@ -124,10 +107,20 @@ fn find_name(
 mod tests {
     use super::*;
 
-    fn names() -> Vec<String> {
-        ["TV", "Lamp", "", "Fridge", "Radio", "Fan"]
-            .map(String::from)
-            .to_vec()
+    fn names() -> Names {
+        let ports = ["TV", "Lamp", "", "Fridge", "Radio", "Fan"]
+            .map(|name| Some(name.to_owned()).filter(|name| !name.is_empty()));
+        Names {
+            device: None,
+            ports: ports.to_vec(),
+        }
+    }
+
+    fn unnamed() -> Names {
+        Names {
+            device: None,
+            ports: vec![None; 6],
+        }
     }
 
     fn parse(texts: &[&str]) -> Vec<PortArg> {
@@ -156,44 +149,39 @@ mod tests {
 
     #[test]
     fn ports_are_sorted_and_deduplicated() {
-        let selection = resolve(&parse(&["4", "2", "4"]), 6, None, "SWP6000000000001");
+        let selection = resolve(&parse(&["4", "2", "4"]), 6, &unnamed(), "SWP6000000000001");
         assert_eq!(selection.unwrap(), Selection::Ports(vec![2, 4]));
     }
 
     #[test]
     fn names_match_without_case() {
         let names = names();
-        let selection = resolve(&parse(&["lamp", "FRIDGE"]), 6, Some(&names), "S");
+        let selection = resolve(&parse(&["lamp", "FRIDGE"]), 6, &names, "S");
         assert_eq!(selection.unwrap(), Selection::Ports(vec![2, 4]));
     }
 
     #[test]
     fn default_name_of_unnamed_port_matches() {
         let names = names();
-        let selection = resolve(
-            &[PortArg::Name(String::from("port 3"))],
-            6,
-            Some(&names),
-            "S",
-        );
+        let selection = resolve(&[PortArg::Name(String::from("port 3"))], 6, &names, "S");
         assert_eq!(selection.unwrap(), Selection::Ports(vec![3]));
     }
 
     #[test]
     fn port_above_count_names_the_range() {
-        let error = resolve(&parse(&["1", "9"]), 6, None, "SWP6000000000001").unwrap_err();
+        let error = resolve(&parse(&["1", "9"]), 6, &unnamed(), "SWP6000000000001").unwrap_err();
         assert_eq!(
             error.to_string(),
             "port 9 is out of range for SWP6000000000001: its ports are 1 to 6"
         );
-        let plug = resolve(&parse(&["2"]), 1, None, "SWP1000000000001").unwrap_err();
+        let plug = resolve(&parse(&["2"]), 1, &unnamed(), "SWP1000000000001").unwrap_err();
         assert!(plug.to_string().ends_with("it has only port 1"), "{plug}");
     }
 
     #[test]
     fn unknown_name_lists_the_ports() {
         let names = names();
-        let error = resolve(&parse(&["Oven"]), 6, Some(&names), "S").unwrap_err();
+        let error = resolve(&parse(&["Oven"]), 6, &names, "S").unwrap_err();
         let message = error.to_string();
         assert!(message.contains("\"Oven\""), "{message}");
         assert!(message.contains("2 \"Lamp\""), "{message}");
@@ -202,10 +190,10 @@ mod tests {
 
     #[test]
     fn all_with_other_ports_is_rejected() {
-        let error = resolve(&parse(&["all", "1"]), 6, None, "S").unwrap_err();
+        let error = resolve(&parse(&["all", "1"]), 6, &unnamed(), "S").unwrap_err();
         assert!(error.to_string().contains("cannot be combined"), "{error}");
         assert_eq!(
-            resolve(&parse(&["all"]), 6, None, "S").unwrap(),
+            resolve(&parse(&["all"]), 6, &unnamed(), "S").unwrap(),
             Selection::All
         );
     }

@@ -2,6 +2,7 @@
 
 use anstyle::{AnsiColor, Style};
 use maxsmart_tokio::Status;
+use maxsmart_tokio::proto::names::Names;
 use serde::Serialize;
 
 use crate::ports::{self, PortRow, state_text};
@@ -74,7 +75,7 @@ const COLUMNS: [Column; 6] = [
 ];
 
 /// Renders the port table with a CHANGE column, the changed cells drawn in colour.
-pub fn render(status: &Status, names: Option<&[String]>, changes: &[Change]) -> String {
+pub fn render(status: &Status, names: &Names, changes: &[Change]) -> String {
     let rows: Vec<Vec<Cell>> = ports::rows(status, names)
         .iter()
         .map(|row| {
@@ -115,6 +116,13 @@ mod tests {
     use super::*;
     use maxsmart_tokio::{PortStatus, WattFormat};
 
+    fn unnamed() -> Names {
+        Names {
+            device: None,
+            ports: vec![None; 2],
+        }
+    }
+
     fn status() -> Status {
         let port = |port, on, watts| PortStatus {
             port,
@@ -138,7 +146,7 @@ mod tests {
                 watts: 60.0,
             },
         ];
-        let text = render(&status(), None, &changes);
+        let text = render(&status(), &unnamed(), &changes);
         let plain = text.replace('\u{1b}', "");
         let lines: Vec<&str> = text.lines().collect();
         assert!(lines[0].ends_with("AMPS  CHANGE"), "{plain}");
@@ -152,7 +160,7 @@ mod tests {
     #[test]
     fn changed_state_is_styled() {
         let changes = [Change::Switched { port: 2, on: true }];
-        let text = render(&status(), None, &changes);
+        let text = render(&status(), &unnamed(), &changes);
         let green = Style::new().bold().fg_color(Some(AnsiColor::Green.into()));
         let second = text.lines().nth(2).unwrap();
         assert!(second.contains(&format!("{}on{}", green.render(), green.render_reset())));
