@@ -17,8 +17,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     match device.rename_port(1, "Desk lamp").await {
         Ok(()) => {}
-        Err(Error::Unsupported { source, .. }) => {
-            println!("This device cannot rename ports: {source}.");
+        Err(Error::Unsupported { error, .. }) => {
+            println!("This device cannot rename ports: {error}.");
             device.close().await;
             target.stop().await;
             return Ok(());

@@ -34,12 +34,12 @@ pub enum Error {
         failure: TransportFailure,
     },
     /// The device replied with a failure code.
-    #[error("{device}: {source}")]
+    #[error("{device}: {error}")]
     Device {
         /// The device's address.
         device: SocketAddr,
-        /// The command and code.
-        source: DeviceError,
+        /// The command and code, shown in the message rather than as the error's source.
+        error: DeviceError,
     },
     /// The device's reply could not be decoded.
     ///
@@ -55,12 +55,12 @@ pub enum Error {
         error: ParseError,
     },
     /// The firmware does not offer the operation; nothing was sent.
-    #[error("{device}: {source}")]
+    #[error("{device}: {error}")]
     Unsupported {
         /// The device's address.
         device: SocketAddr,
-        /// The operation and firmware.
-        source: Unsupported,
+        /// The operation and firmware, shown in the message rather than as the error's source.
+        error: Unsupported,
     },
     /// An argument was invalid; nothing was sent.
     #[error(transparent)]
@@ -149,14 +149,14 @@ impl Error {
                 command,
                 failure,
             },
-            OperationError::Device(source) => Error::Device { device, source },
+            OperationError::Device(error) => Error::Device { device, error },
             OperationError::InvalidReply { command, error } => Error::InvalidResponse {
                 device,
                 command,
                 error,
             },
             OperationError::InvalidArgument(source) => Error::InvalidArgument(source),
-            OperationError::Unsupported(source) => Error::Unsupported { device, source },
+            OperationError::Unsupported(error) => Error::Unsupported { device, error },
             OperationError::StateUnchanged { port, on, checks } => Error::StateUnchanged {
                 device,
                 port,
@@ -253,6 +253,23 @@ mod tests {
             "127.0.0.42:80: invalid reply to command 511: field `data.switch` is missing"
         );
         assert!(std::error::Error::source(&error).is_none());
+    }
+
+    #[test]
+    fn device_error_prints_its_code_once() {
+        let error = Error::from_operation(
+            device(),
+            OperationError::Device(DeviceError {
+                command: 200,
+                code: 400,
+            }),
+        );
+        assert_eq!(
+            error.to_string(),
+            "127.0.0.42:80: device rejected command 200 with code 400"
+        );
+        assert!(std::error::Error::source(&error).is_none());
+        assert!(!error.is_retryable());
     }
 
     #[test]

@@ -128,9 +128,9 @@ pub async fn code_400_is_a_device_error<R: Runtime>(runtime: R) {
         let (sim, device) = connect_then_fault(&runtime, profile, faults).await;
         let error = device.turn_on(2).await.unwrap_err();
         match &error {
-            Error::Device { source, .. } => {
-                assert_eq!(source.code, 400, "{profile}");
-                assert_eq!(source.command, command, "{profile}");
+            Error::Device { error, .. } => {
+                assert_eq!(error.code, 400, "{profile}");
+                assert_eq!(error.command, command, "{profile}");
             }
             other => panic!("{profile}: expected a device error, got {other}"),
         }

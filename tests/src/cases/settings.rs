@@ -360,7 +360,7 @@ pub async fn random_mode_and_price<R: Runtime>(runtime: R) {
     device.set_random_mode(&mode).await.unwrap();
     let error = device.random_mode().await.unwrap_err();
     assert!(
-        matches!(&error, Error::Device { source, .. } if source.code == 400 && source.command == 517),
+        matches!(&error, Error::Device { error, .. } if error.code == 400 && error.command == 517),
         "{error}"
     );
     sim.clear_requests();
@@ -435,7 +435,7 @@ pub async fn firmware_limits<R: Runtime>(runtime: R) {
     sim.clear_requests();
     let error = device.statistics(StatisticsKind::Daily).await.unwrap_err();
     assert!(
-        matches!(&error, Error::Device { source, .. } if source.code == 400),
+        matches!(&error, Error::Device { error, .. } if error.code == 400),
         "{error}"
     );
     let requests = sim.requests();
