@@ -2,7 +2,7 @@
 
 use std::net::IpAddr;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand, ValueEnum};
 
 use crate::commands::completions::CompletionsArgs;
 use crate::commands::discover::DiscoverArgs;
@@ -35,23 +35,65 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process arguments, or prints clap's error or help and exits.
+    pub fn parse_args() -> Cli {
+        let matches = command().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit())
+    }
+}
+
+/// Builds the command definition with a fixed usage line for each subcommand.
+///
+/// In an error about a missing argument, clap's usage line lists every option that was given
+/// as if it were required (`maxsmart on --host <ADDRESS> <PORT>...`). Each subcommand's
+/// usage line is therefore set to the one its help shows, where options read `[OPTIONS]`.
+pub fn command() -> clap::Command {
+    let mut command = Cli::command();
+    command.build();
+    command.mut_subcommands(|mut subcommand| {
+        let usage = subcommand.render_usage().to_string();
+        let usage = usage.strip_prefix("Usage: ").unwrap_or(&usage).to_owned();
+        subcommand = subcommand.override_usage(usage);
+        subcommand
+    })
+}
+
 /// Options shared by every subcommand.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalOptions {
-    /// Device IP address.
-    #[arg(long, global = true, env = "MAXSMART_HOST")]
+    /// Device IP address; without it, every command except `discover` reads MAXSMART_HOST.
+    #[arg(long, global = true, value_name = "ADDRESS")]
     pub host: Option<IpAddr>,
     /// How to reach the device.
     #[arg(long, global = true, value_enum, default_value_t = ProtocolArg::Detect)]
     pub protocol: ProtocolArg,
     /// Seconds to wait for each reply before retrying, above 0 and at most 3600.
-    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 3.0)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECONDS",
+        default_value_t = 3.0,
+        allow_negative_numbers = true
+    )]
     pub timeout: f64,
     /// TCP port of the device's HTTP server (80 on real devices; other values for simulators).
-    #[arg(long, global = true, value_name = "PORT", default_value_t = 80)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "TCP_PORT",
+        default_value_t = 80,
+        allow_negative_numbers = true
+    )]
     pub http_port: u16,
     /// UDP port for discovery and V3 datagrams (8888 on real devices).
-    #[arg(long, global = true, value_name = "PORT", default_value_t = 8888)]
+    #[arg(
+        long,
+        global = true,
+        value_name = "UDP_PORT",
+        default_value_t = 8888,
+        allow_negative_numbers = true
+    )]
     pub udp_port: u16,
     /// Print data as JSON instead of tables.
     #[arg(long, global = true)]
@@ -81,6 +123,10 @@ pub enum Command {
     #[command(after_help = "Examples:\n  maxsmart demo\n  maxsmart demo --json")]
     Demo,
     /// Find devices by UDP broadcast on every IPv4 interface, or ask one address.
+    ///
+    /// Only an address given on the command line, as the argument or with --host, limits the
+    /// request to one device. MAXSMART_HOST is ignored, so `discover` finds a device again
+    /// after its address changed.
     #[command(after_help = "Examples:\n  maxsmart discover\n  \
         maxsmart discover 192.0.2.10\n  maxsmart discover --json")]
     Discover(DiscoverArgs),
@@ -143,6 +189,6 @@ pub enum Command {
 #[derive(Debug, Clone, Args)]
 pub struct HostArg {
     /// Device IP address; overrides --host and MAXSMART_HOST.
-    #[arg(id = "address", value_name = "HOST")]
+    #[arg(id = "address", value_name = "ADDRESS")]
     pub host: Option<IpAddr>,
 }

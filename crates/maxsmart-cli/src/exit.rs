@@ -91,9 +91,12 @@ impl CliError {
                 "the device rejected the command; its firmware may not support it \
                  (`maxsmart health` lists what the firmware is known to support)",
             ),
-            Error::InvalidResponse { .. } => Some(
+            Error::InvalidResponse { .. } | Error::InvalidDiscoveryReply { .. } => Some(
                 "the reply could not be decoded; run again with -vv to log it, and report it \
                  together with the firmware version from `maxsmart discover`",
+            ),
+            Error::NotFound { .. } => Some(
+                "a slow device may need more time to reply; raise --timeout, such as --timeout 10",
             ),
             Error::StateUnchanged { .. } => Some(
                 "the device acknowledged the command but the port kept its state; check for \
@@ -115,6 +118,7 @@ fn client_exit_code(error: &Error) -> u8 {
         Error::InvalidArgument(_) => USAGE,
         Error::Device { .. }
         | Error::InvalidResponse { .. }
+        | Error::InvalidDiscoveryReply { .. }
         | Error::Unsupported { .. }
         | Error::StateUnchanged { .. } => DEVICE,
         _ => FAILURE,
@@ -139,7 +143,12 @@ mod tests {
             address: "192.0.2.10:8888".parse().unwrap(),
         });
         assert_eq!(error.exit_code(), UNREACHABLE);
-        assert_eq!(error.hint(), None);
+        assert_eq!(
+            error.hint(),
+            Some(
+                "a slow device may need more time to reply; raise --timeout, such as --timeout 10"
+            )
+        );
         assert!(
             error.to_string().starts_with("cannot discover: "),
             "{error}"

@@ -57,6 +57,18 @@ pub fn label(names: &Names, port: u8) -> String {
         .map_or_else(|| format!("Port {port}"), str::to_owned)
 }
 
+/// Parses a port number given as an option value, such as `stats --port`.
+///
+/// # Errors
+///
+/// Returns a message naming the text for anything but a whole number from 0 to 255. Port 0
+/// and the device's port count are checked after connecting, with [`check_port`].
+pub fn parse_port_number(text: &str) -> Result<u8, String> {
+    text.trim().parse::<u8>().map_err(|_| {
+        format!("port {text} is invalid; give a port number from 1 to the device's port count")
+    })
+}
+
 /// Returns `its ports are 1 to N`, or `it has only port 1` for a plug.
 pub fn range_text(port_count: u8) -> String {
     if port_count == 1 {

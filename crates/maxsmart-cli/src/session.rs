@@ -83,16 +83,49 @@ impl Session {
     }
 }
 
-/// Returns the host from the argument or from `--host`, or a usage error.
+/// The environment variable that gives the device address when the command line does not.
+pub const HOST_VARIABLE: &str = "MAXSMART_HOST";
+
+/// Returns the host from the argument, from `--host` or from `MAXSMART_HOST`, in that order.
+///
+/// The variable is read only when neither of the others is given, so an invalid value does
+/// not block a command that names its device.
 ///
 /// # Errors
 ///
-/// Returns [`CliError::Usage`] when neither is given.
+/// Returns [`CliError::Usage`] when none is given, or when the variable is needed and is
+/// not an IP address.
 pub fn resolve_host(global: &GlobalOptions, argument: Option<IpAddr>) -> Result<IpAddr, CliError> {
-    argument.or(global.host).ok_or_else(|| {
+    if let Some(host) = argument.or(global.host) {
+        return Ok(host);
+    }
+    let value = std::env::var_os(HOST_VARIABLE);
+    host_from_variable(value.as_deref())?.ok_or_else(|| {
         CliError::Usage(String::from(
             "no device address given; pass it with --host, in MAXSMART_HOST, or as the \
              first argument where the command takes one (run `maxsmart discover` to find it)",
+        ))
+    })
+}
+
+/// Parses the value of `MAXSMART_HOST` after trimming whitespace; an empty value is unset.
+fn host_from_variable(value: Option<&std::ffi::OsStr>) -> Result<Option<IpAddr>, CliError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let Some(text) = value.to_str() else {
+        return Err(CliError::Usage(format!(
+            "{HOST_VARIABLE} is not valid Unicode; set it to an IP address such as 192.0.2.10"
+        )));
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    text.parse().map(Some).map_err(|_| {
+        CliError::Usage(format!(
+            "{HOST_VARIABLE}=\"{text}\" is not an IP address; set it to one such as \
+             192.0.2.10, or give the address with --host"
         ))
     })
 }
@@ -147,4 +180,34 @@ fn configure(global: &GlobalOptions, builder: DeviceBuilder) -> Result<DeviceBui
         ProtocolArg::Http => builder.protocol(ProtocolChoice::Http),
         ProtocolArg::Udp => builder.protocol(ProtocolChoice::UdpV3),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsStr;
+
+    use super::*;
+
+    #[test]
+    fn host_variable_is_trimmed() {
+        let host = host_from_variable(Some(OsStr::new(" 192.0.2.10\n"))).unwrap();
+        assert_eq!(host, Some(IpAddr::from([192, 0, 2, 10])));
+    }
+
+    #[test]
+    fn empty_host_variable_is_unset() {
+        assert_eq!(host_from_variable(Some(OsStr::new("  "))).unwrap(), None);
+        assert_eq!(host_from_variable(None).unwrap(), None);
+    }
+
+    #[test]
+    fn invalid_host_variable_names_value() {
+        let error = host_from_variable(Some(OsStr::new("foo"))).unwrap_err();
+        assert_eq!(error.exit_code(), crate::exit::USAGE);
+        assert_eq!(
+            error.to_string(),
+            "MAXSMART_HOST=\"foo\" is not an IP address; set it to one such as 192.0.2.10, or \
+             give the address with --host"
+        );
+    }
 }

@@ -27,6 +27,18 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(replaced)
 }
 
+/// The maximum number of characters of a typed value that a message quotes.
+const EXCERPT_CHARS: usize = 40;
+
+/// Returns the first 40 characters of `text`, followed by `...` when it is longer, so that a
+/// message quoting a huge argument stays readable.
+pub fn excerpt(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => Cow::Owned(format!("{}...", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
+}
+
 /// Returns whether a terminal could act on `c` instead of showing it.
 ///
 /// This matches the control characters (C0, DEL and C1, which include ESC and CSI), the line
@@ -78,6 +90,14 @@ pub fn escape_json(json: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excerpt_cuts_long_text() {
+        let long: String = std::iter::repeat_n('é', 41).collect();
+        let expected: String = std::iter::repeat_n('é', 40).chain("...".chars()).collect();
+        assert_eq!(excerpt(&long), expected);
+        assert_eq!(excerpt("Lamp"), "Lamp");
+    }
 
     #[test]
     fn escape_sequences_are_replaced() {

@@ -10,6 +10,7 @@ mod targets;
 use std::net::{IpAddr, SocketAddr};
 
 use futures::StreamExt;
+use maxsmart_proto::ParseError;
 use maxsmart_proto::machine::DiscoveryCollector;
 
 pub use found::FoundDevice;
@@ -48,8 +49,9 @@ pub async fn discover<R: Runtime>(
 ///
 /// # Errors
 ///
-/// Returns [`Error::NotFound`] when nothing replies within the timeout and [`Error::Io`] when
-/// no local socket can be opened.
+/// Returns [`Error::InvalidDiscoveryReply`] when only undecodable datagrams came from `ip`,
+/// [`Error::NotFound`] when nothing replies within the timeout, and [`Error::Io`] when no
+/// local socket can be opened.
 pub async fn discover_host<R: Runtime>(
     runtime: &R,
     ip: IpAddr,
@@ -57,13 +59,25 @@ pub async fn discover_host<R: Runtime>(
 ) -> Result<FoundDevice, Error> {
     let address = SocketAddr::new(ip, options.port);
     let collector = DiscoveryCollector::new(vec![address], options.collector_options(true));
-    let found = drive(runtime, Clock::new(), collector, &mut |_| {})
+    let mut undecodable: Option<(u32, ParseError)> = None;
+    let mut record_undecodable = |collector: &mut DiscoveryCollector| {
+        if let Some(error) = collector.last_decode_error() {
+            undecodable = Some((collector.undecodable_replies(), error.clone()));
+        }
+    };
+    let found = drive(runtime, Clock::new(), collector, &mut record_undecodable)
         .await
         .map_err(|error| error.into_error(address))?;
-    let device = found
-        .into_iter()
-        .next()
-        .ok_or(Error::NotFound { address })?;
+    let Some(device) = found.into_iter().next() else {
+        return Err(match undecodable {
+            Some((replies, error)) => Error::InvalidDiscoveryReply {
+                address,
+                replies,
+                error,
+            },
+            None => Error::NotFound { address },
+        });
+    };
     Ok(probe::probe(runtime, device, options).await)
 }
 

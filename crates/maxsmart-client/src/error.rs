@@ -82,10 +82,29 @@ pub enum Error {
         checks: u32,
     },
     /// No device replied to discovery at this address.
-    #[error("no device answered discovery at {address}; check the address and the UDP port")]
+    #[error(
+        "no device answered discovery at {address}; check the address and the UDP port, or \
+         raise the timeout for a slow device"
+    )]
     NotFound {
         /// The probed address.
         address: SocketAddr,
+    },
+    /// Datagrams came from the address asked, but none was a valid discovery reply.
+    ///
+    /// The message includes the decoding error, so [`std::error::Error::source`] returns
+    /// `None`.
+    #[error(
+        "{address}: invalid reply to discovery ({replies} datagram(s) could not be decoded): \
+         {error}"
+    )]
+    InvalidDiscoveryReply {
+        /// The address asked.
+        address: SocketAddr,
+        /// How many datagrams from that address could not be decoded.
+        replies: u32,
+        /// The decoding error of the last of them.
+        error: ParseError,
     },
     /// No device with this serial number replied to discovery.
     #[error(

@@ -1,13 +1,17 @@
 //! Settling a device's protocol, firmware, port count and names before its first command.
 
+use std::net::SocketAddr;
 use std::time::Duration;
 
+use maxsmart_proto::OperationError;
 use maxsmart_proto::discovery::DiscoveryReply;
 use maxsmart_proto::machine::{
     DeviceContext, DeviceInfo, DiscoveryOptions, Initialise, InitialiseOptions, RetryPolicy,
 };
+use maxsmart_proto::v3;
 
 use crate::clock::Clock;
+use crate::driver::{DriveError, drive};
 use crate::error::Error;
 use crate::operation::{self, run};
 use crate::runtime::Runtime;
@@ -22,9 +26,32 @@ pub(crate) async fn detect<R: Runtime>(
     options: InitialiseOptions,
 ) -> Result<DeviceInfo, Error> {
     let operation = Initialise::new(context, discovery, options);
-    let info = run(runtime, clock, context, operation).await?;
+    let info = drive(runtime, clock, operation, &mut |_| {})
+        .await
+        .map_err(|error| {
+            let device = failed_address(context, &error);
+            error.into_error(device)
+        })?;
     info.apply_to(context);
     Ok(info)
+}
+
+/// Returns the address of the protocol whose probe failed: the UDP address for the V3
+/// status command, and the HTTP address otherwise.
+fn failed_address(context: &DeviceContext, error: &DriveError) -> SocketAddr {
+    let command = match error {
+        DriveError::Operation(
+            OperationError::Timeout { command, .. }
+            | OperationError::Transport { command, .. }
+            | OperationError::InvalidReply { command, .. },
+        ) => Some(*command),
+        _ => None,
+    };
+    if command == Some(v3::CMD_STATUS) {
+        context.udp_address
+    } else {
+        context.http_address
+    }
 }
 
 /// Reads the status over the protocol already set in `context`, without detection, and

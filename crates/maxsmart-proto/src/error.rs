@@ -76,20 +76,23 @@ pub enum InvalidArgument {
         /// The number of ports the device has.
         port_count: u8,
     },
-    /// A name longer than the device accepts.
-    #[error("name {name:?} has {length} characters, the device accepts at most {max}")]
+    /// A name longer than the device accepts. The message shows only the start of the name.
+    #[error(
+        "name {} has {length} characters, the device accepts at most {max}",
+        NameExcerpt(name)
+    )]
     NameTooLong {
-        /// The rejected name.
+        /// The rejected name, in full.
         name: String,
         /// Its length in characters.
         length: usize,
         /// The maximum length in characters.
         max: usize,
     },
-    /// A name the device cannot store.
-    #[error("name {name:?} is invalid: {reason}")]
+    /// A name the device cannot store. The message shows only the start of the name.
+    #[error("name {} is invalid: {reason}", NameExcerpt(name))]
     InvalidName {
-        /// The rejected name.
+        /// The rejected name, in full.
         name: String,
         /// The reason for the rejection.
         reason: &'static str,
@@ -212,6 +215,22 @@ impl OperationError {
     }
 }
 
+/// The maximum number of characters of a rejected name that a message quotes.
+const NAME_EXCERPT_CHARS: usize = 40;
+
+/// A name quoted in a message: its first [`NAME_EXCERPT_CHARS`] characters in quotes, with
+/// escapes, followed by `...` when the name is longer.
+struct NameExcerpt<'a>(&'a str);
+
+impl fmt::Display for NameExcerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.char_indices().nth(NAME_EXCERPT_CHARS) {
+            Some((end, _)) => write!(f, "{:?}...", &self.0[..end]),
+            None => write!(f, "{:?}", self.0),
+        }
+    }
+}
+
 /// Names the port of a switch in a message: 0 stands for every port.
 struct SwitchedPort(u8);
 
@@ -273,6 +292,38 @@ mod tests {
             checks: 1,
         };
         assert_eq!(one.to_string(), "port 3 did not turn on after 1 check(s)");
+    }
+
+    #[test]
+    fn long_name_message_shows_an_excerpt() {
+        let name: String = core::iter::repeat_n('x', 300).collect();
+        let error = InvalidArgument::NameTooLong {
+            name: name.clone(),
+            length: 300,
+            max: 21,
+        };
+        let expected = alloc::format!(
+            "name \"{}\"... has 300 characters, the device accepts at most 21",
+            &name[..40]
+        );
+        assert_eq!(error.to_string(), expected);
+        let InvalidArgument::NameTooLong { name: kept, .. } = error else {
+            unreachable!("constructed above");
+        };
+        assert_eq!(kept.len(), 300);
+    }
+
+    #[test]
+    fn short_name_message_quotes_it_whole() {
+        let name: String = core::iter::repeat_n('é', 40).collect();
+        let error = InvalidArgument::InvalidName {
+            name: name.clone(),
+            reason: "it contains a control character",
+        };
+        assert_eq!(
+            error.to_string(),
+            alloc::format!("name \"{name}\" is invalid: it contains a control character")
+        );
     }
 
     #[test]

@@ -53,13 +53,7 @@ async fn tour(global: &GlobalOptions, host: IpAddr, simulator: &SimDevice) -> Re
 
     let no_host = HostArg { host: None };
     step.command("discover")?;
-    discover::run(
-        &global,
-        &discover::DiscoverArgs {
-            host: no_host.clone(),
-        },
-    )
-    .await?;
+    discover::run(&global, &discover::DiscoverArgs { host: None }).await?;
 
     step.command("status")?;
     status::run(

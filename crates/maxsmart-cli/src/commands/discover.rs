@@ -7,7 +7,7 @@ use futures::StreamExt as _;
 use maxsmart_tokio::{FoundDevice, Protocol, discover_host, discover_stream};
 use serde::Serialize;
 
-use crate::cli::{GlobalOptions, HostArg};
+use crate::cli::GlobalOptions;
 use crate::exit::CliError;
 use crate::output;
 use crate::session::discover_options;
@@ -17,9 +17,9 @@ use crate::table::{self, Cell, Column};
 /// Arguments of `discover`.
 #[derive(Debug, Args)]
 pub struct DiscoverArgs {
-    /// Ask only this address instead of broadcasting.
-    #[command(flatten)]
-    pub host: HostArg,
+    /// Ask only this address instead of broadcasting; overrides --host.
+    #[arg(id = "address", value_name = "ADDRESS")]
+    pub host: Option<IpAddr>,
 }
 
 /// One device as `discover --json` prints it.
@@ -70,12 +70,15 @@ const COLUMNS: [Column; 7] = [
 
 /// Runs `maxsmart discover`.
 ///
+/// Only an address on the command line turns the broadcast into a unicast request.
+/// `MAXSMART_HOST` is ignored, so that `discover` still finds a device whose address changed.
+///
 /// # Errors
 ///
 /// Returns [`CliError::Client`] when the one address asked does not reply, and
 /// [`CliError::NothingFound`] when a broadcast gets no reply.
 pub async fn run(global: &GlobalOptions, args: &DiscoverArgs) -> Result<(), CliError> {
-    let devices = match args.host.host.or(global.host) {
+    let devices = match args.host.or(global.host) {
         Some(host) => vec![ask_one(global, host).await?],
         None => broadcast(global).await?,
     };

@@ -135,7 +135,7 @@ pub fn render(report: &HealthReport) -> String {
                         .millis
                         .map_or_else(|| "-".into(), |ms| format!("{ms} ms")),
                 ),
-                Cell::plain(check.detail.clone()),
+                Cell::plain(detail_text(check)),
             ]
         })
         .collect();
@@ -147,10 +147,8 @@ pub fn render(report: &HealthReport) -> String {
     ];
     out.push_str(&table::render(&columns, &rows));
 
-    out.push_str(&format!(
-        "\nWhat firmware family {} supports:\n",
-        report.family
-    ));
+    out.push('\n');
+    out.push_str(&capability_heading(report.family));
     let rows: Vec<Vec<Cell>> = report
         .capabilities
         .iter()
@@ -171,11 +169,31 @@ pub fn render(report: &HealthReport) -> String {
     out
 }
 
+/// Returns the detail of a passed check. A failed check's message is left to the error line
+/// printed after the report, so that it appears once.
+fn detail_text(check: &Check) -> String {
+    if check.ok {
+        check.detail.clone()
+    } else {
+        String::from("(see the error below)")
+    }
+}
+
+/// Returns the line above the capability table, ending in a newline.
+fn capability_heading(family: FirmwareFamily) -> String {
+    if family == FirmwareFamily::Unknown {
+        String::from("What the client assumes for firmware of an unknown family:\n")
+    } else {
+        format!("What firmware family {family} supports:\n")
+    }
+}
+
+/// Returns the word `health --json` uses for `support`, so text and JSON agree.
 fn support_text(support: Support) -> &'static str {
     match support {
-        Support::Supported => "yes",
+        Support::Supported => "supported",
         Support::Unverified => "unverified",
-        Support::Unsupported => "no",
+        Support::Unsupported => "unsupported",
     }
 }
 
@@ -191,6 +209,41 @@ mod tests {
         assert_eq!(statistics.map(|row| row.http), Some(Support::Supported));
         let ids = rows.iter().find(|row| row.feature == Feature::HardwareIds);
         assert_eq!(ids.map(|row| row.http), Some(Support::Unverified));
+    }
+
+    #[test]
+    fn support_words_match_json() {
+        for support in [
+            Support::Supported,
+            Support::Unverified,
+            Support::Unsupported,
+        ] {
+            let json = serde_json::to_value(support).unwrap();
+            assert_eq!(json.as_str(), Some(support_text(support)), "{support:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_family_heading_reads_plainly() {
+        assert_eq!(
+            capability_heading(FirmwareFamily::Unknown),
+            "What the client assumes for firmware of an unknown family:\n"
+        );
+        assert_eq!(
+            capability_heading(FirmwareFamily::V1_30),
+            "What firmware family 1.30 supports:\n"
+        );
+    }
+
+    #[test]
+    fn failed_check_detail_is_not_repeated() {
+        let failed = Check {
+            name: "discovery",
+            ok: false,
+            millis: Some(800),
+            detail: String::from("no discovery reply from 192.0.2.10"),
+        };
+        assert_eq!(detail_text(&failed), "(see the error below)");
     }
 
     #[test]

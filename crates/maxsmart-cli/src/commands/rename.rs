@@ -17,14 +17,19 @@ use crate::text;
 #[derive(Debug, Args)]
 pub struct RenameArgs {
     /// The target: a port number from 1, a port's current name, or `device`.
-    #[arg(value_name = "TARGET")]
+    #[arg(value_name = "TARGET", allow_negative_numbers = true)]
     pub target: String,
     /// The new name.
     #[arg(value_name = "NAME")]
     pub name: String,
     /// The maximum name length, in characters. Sources disagree between 21 and 32 for
     /// firmware 1.30, so the default is the shorter.
-    #[arg(long, value_name = "CHARS", default_value_t = DEFAULT_MAX_NAME_CHARS)]
+    #[arg(
+        long,
+        value_name = "CHARS",
+        default_value_t = DEFAULT_MAX_NAME_CHARS,
+        allow_negative_numbers = true
+    )]
     pub max_chars: usize,
 }
 
@@ -50,8 +55,10 @@ struct RenameOutput<'a> {
 /// Returns [`CliError::Usage`] for an invalid name or target, and [`CliError::Client`] when
 /// the device rejects the rename or its firmware keeps no names.
 pub async fn run(global: &GlobalOptions, args: &RenameArgs) -> Result<(), CliError> {
-    validate_name(&args.name, args.max_chars)
-        .map_err(|error| CliError::Usage(format!("{error}; choose a shorter or plainer name")))?;
+    check_name(&args.name, args.max_chars)?;
+    if !is_device_target(&args.target) {
+        check_port_name(&args.name)?;
+    }
     let host = resolve_host(global, None)?;
     let session = Session::open(global, host).await?;
     let result = rename(global, &session, args).await;
@@ -72,6 +79,9 @@ async fn rename(
         NameTarget::Port(port) => (Some(port), names.port(port)),
     };
     let name = args.name.as_str();
+    if let NameTarget::Port(port) = target {
+        warn_on_duplicate(name, port, port_count, names);
+    }
     let max_chars = args.max_chars;
     session
         .device
@@ -101,6 +111,72 @@ async fn rename(
     ))
 }
 
+/// Checks `name` with [`validate_name`] and adds the fix to the message.
+///
+/// # Errors
+///
+/// Returns [`CliError::Usage`] for a blank name, a control character or a name longer than
+/// `max_chars`.
+fn check_name(name: &str, max_chars: usize) -> Result<(), CliError> {
+    validate_name(name, max_chars).map_err(|error| {
+        let advice = if name.trim().is_empty() {
+            "give a name with at least one character other than a space"
+        } else if name.chars().any(char::is_control) {
+            "remove the control characters, such as line breaks and tabs"
+        } else {
+            "choose a shorter name"
+        };
+        CliError::Usage(format!("{error}; {advice}"))
+    })
+}
+
+/// Checks that `on` and `off` could select a port by `name`.
+///
+/// # Errors
+///
+/// Returns [`CliError::Usage`] for `all`, which selects every port, and for a name of only
+/// digits, which selects a port by number.
+fn check_port_name(name: &str) -> Result<(), CliError> {
+    let name = name.trim();
+    if name.eq_ignore_ascii_case("all") {
+        return Err(CliError::Usage(format!(
+            "a port cannot be named \"{name}\": `maxsmart on all` selects every port, so \
+             this port could not be selected by name; choose another name"
+        )));
+    }
+    if name.bytes().all(|byte| byte.is_ascii_digit()) {
+        return Err(CliError::Usage(format!(
+            "a port cannot be named \"{}\": `maxsmart on` reads digits as a port number, so \
+             this port could not be selected by name; add a letter",
+            text::excerpt(name)
+        )));
+    }
+    Ok(())
+}
+
+/// Warns on standard error when another port already has `name`, because `on` and `off`
+/// then reject the name as ambiguous.
+fn warn_on_duplicate(name: &str, port: u8, port_count: u8, names: &Names) {
+    let others: Vec<String> = (1..=port_count)
+        .filter(|other| *other != port && label(names, *other).eq_ignore_ascii_case(name.trim()))
+        .map(|other| other.to_string())
+        .collect();
+    if others.is_empty() {
+        return;
+    }
+    eprintln!(
+        "warning: port {} already has the name \"{}\"; `maxsmart on` and `off` will reject \
+         this name as ambiguous, so select these ports by number",
+        others.join(", "),
+        text::printable(name.trim())
+    );
+}
+
+/// Returns whether `text` names the device rather than a port.
+fn is_device_target(text: &str) -> bool {
+    text.trim().eq_ignore_ascii_case("device")
+}
+
 /// Reads `device`, a port number or a port's current name.
 fn parse_target(
     text: &str,
@@ -108,10 +184,10 @@ fn parse_target(
     names: &Names,
     serial: &str,
 ) -> Result<NameTarget, CliError> {
-    let text = text.trim();
-    if text.eq_ignore_ascii_case("device") {
+    if is_device_target(text) {
         return Ok(NameTarget::Device);
     }
+    let text = text.trim();
     if let Ok(port) = text.parse::<u8>() {
         return NameTarget::Port(port)
             .validate(port_count)
@@ -125,8 +201,9 @@ fn parse_target(
         .map(NameTarget::Port)
         .ok_or_else(|| {
             CliError::Usage(format!(
-                "no port of {serial} is named \"{text}\"; give a port number from 1 to \
-                 {port_count}, a current port name, or `device`"
+                "no port of {serial} is named \"{}\"; give a port number from 1 to \
+                 {port_count}, a current port name, or `device`",
+                text::excerpt(text)
             ))
         })
 }
@@ -175,5 +252,47 @@ mod tests {
         let error = parse_target("Oven", 6, &names, "S").unwrap_err();
         assert!(error.to_string().contains("\"Oven\""), "{error}");
         assert_eq!(error.exit_code(), crate::exit::USAGE);
+    }
+
+    #[test]
+    fn empty_name_gets_its_own_advice() {
+        for name in ["", "   "] {
+            let error = check_name(name, 21).unwrap_err();
+            let message = error.to_string();
+            assert!(
+                message.ends_with("; give a name with at least one character other than a space"),
+                "{message}"
+            );
+            assert!(!message.contains("shorter"), "{message}");
+        }
+    }
+
+    #[test]
+    fn long_name_message_is_short() {
+        let name: String = std::iter::repeat_n('x', 100_000).collect();
+        let message = check_name(&name, 21).unwrap_err().to_string();
+        assert!(message.len() < 200, "{} bytes", message.len());
+        assert!(message.contains("has 100000 characters"), "{message}");
+        assert!(message.ends_with("; choose a shorter name"), "{message}");
+    }
+
+    #[test]
+    fn reserved_port_names_are_rejected() {
+        for name in ["all", " ALL ", "5", "007"] {
+            let error = check_port_name(name).unwrap_err();
+            assert_eq!(error.exit_code(), crate::exit::USAGE, "{name}");
+            assert!(
+                error.to_string().contains("could not be selected by name"),
+                "{error}"
+            );
+        }
+        assert!(check_port_name("Lamp 2").is_ok());
+        assert!(check_port_name("allround").is_ok());
+    }
+
+    #[test]
+    fn device_target_is_recognised() {
+        assert!(is_device_target(" Device "));
+        assert!(!is_device_target("1"));
     }
 }

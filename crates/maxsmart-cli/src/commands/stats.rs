@@ -26,7 +26,12 @@ pub struct StatsArgs {
     #[arg(value_enum, default_value_t = KindArg::Hourly)]
     pub kind: KindArg,
     /// Show one port, numbered from 1, instead of every port summed.
-    #[arg(long, value_name = "PORT")]
+    #[arg(
+        long,
+        value_name = "PORT",
+        allow_negative_numbers = true,
+        value_parser = crate::ports::parse_port_number
+    )]
     pub port: Option<u8>,
     /// Also write the chart as an SVG image to this file.
     #[arg(long, value_name = "FILE")]

@@ -21,7 +21,7 @@ use selection::Selection;
 #[derive(Debug, Args)]
 pub struct SwitchArgs {
     /// Ports to switch: numbers from 1, port names as `maxsmart names` shows them, or `all`.
-    #[arg(required = true, value_name = "PORT")]
+    #[arg(required = true, value_name = "PORT", allow_negative_numbers = true)]
     pub ports: Vec<PortArg>,
 }
 

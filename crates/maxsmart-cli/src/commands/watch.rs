@@ -26,16 +26,31 @@ pub struct WatchArgs {
     #[command(flatten)]
     pub host: HostArg,
     /// Seconds between polls, at most 86400; polls come faster for a while after a command.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 5.0,
+        allow_negative_numbers = true
+    )]
     pub interval: f64,
     /// Watts a port's power must change by to be highlighted, from 0 to 10000.
-    #[arg(long, value_name = "WATTS", default_value_t = 1.0)]
+    #[arg(
+        long,
+        value_name = "WATTS",
+        default_value_t = 1.0,
+        allow_negative_numbers = true
+    )]
     pub threshold: f64,
     /// Stop after this many polls.
-    #[arg(long, value_name = "N")]
+    #[arg(
+        long,
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = parse_count
+    )]
     pub count: Option<u64>,
     /// Stop after this many seconds, at most 2592000 (30 days).
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
     pub duration: Option<f64>,
 }
 
@@ -69,6 +84,13 @@ pub async fn run(global: &GlobalOptions, args: &WatchArgs) -> Result<(), CliErro
     session.device.stop_polling().await;
     session.close().await;
     result
+}
+
+/// Parses `--count`, a whole number of polls.
+fn parse_count(text: &str) -> Result<u64, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| format!("{text} is not a number of polls; give a whole number from 1"))
 }
 
 async fn watch(
@@ -183,6 +205,8 @@ struct Screen<'a> {
     session: &'a Session,
     interval: Duration,
     polls: u64,
+    /// Whether a poll has been shown, so that later changes compare with a shown status.
+    baseline_shown: bool,
     last: Option<Status>,
 }
 
@@ -194,12 +218,19 @@ impl<'a> Screen<'a> {
             session,
             interval,
             polls: 0,
+            baseline_shown: false,
             last: None,
         }
     }
 
+    /// Shows one poll and the changes since the previous one.
+    ///
+    /// The first poll shown is the baseline, without changes: the client measures them against
+    /// the status read on connecting, which was never shown.
     fn show_poll(&mut self, status: &Status, changes: &[Change]) -> Result<(), CliError> {
         self.polls += 1;
+        let changes = if self.baseline_shown { changes } else { &[] };
+        self.baseline_shown = true;
         let time = local_time(self.json);
         if self.json {
             let rows = ports::rows(status, self.session.names());

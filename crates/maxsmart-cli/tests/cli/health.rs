@@ -44,7 +44,11 @@ async fn health_text_has_checks_and_capabilities() {
         run.stdout
     );
     assert!(run.stdout.contains("\nstatus     ok"), "{}", run.stdout);
-    assert!(run.stdout.contains("\nrename        no"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("\nrename        unsupported"),
+        "{}",
+        run.stdout
+    );
     assert!(
         !run.stdout.contains("\nclock"),
         "clock is unverified on 2.11: {}",

@@ -70,3 +70,44 @@ async fn rename_on_firmware_211_is_a_device_error() {
     assert!(!commands(&strip).contains(&201));
     strip.stop().await;
 }
+
+#[tokio::test]
+async fn reserved_and_blank_names_are_rejected() {
+    let strip = start(Profile::Strip130).await;
+    for name in ["all", "5", "   "] {
+        let run = run_on(&strip, &["rename", "1", name]).await;
+        run.expect_code(2);
+        assert!(!run.stderr.contains("shorter"), "{name:?}: {}", run.stderr);
+    }
+    let long: String = std::iter::repeat_n('x', 300).collect();
+    let run = run_on(&strip, &["rename", "1", &long]).await;
+    run.expect_code(2);
+    assert!(run.stderr.contains("has 300 characters"), "{}", run.stderr);
+    assert!(!run.stderr.contains(&long), "{}", run.stderr);
+    assert!(strip.requests().is_empty(), "nothing should be sent");
+    strip.stop().await;
+}
+
+#[tokio::test]
+async fn duplicate_name_warns_and_is_ambiguous() {
+    let strip = start(Profile::Strip130).await;
+    let run = run_on(&strip, &["rename", "1", "Lamp"]).await;
+    run.expect_success();
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+    let run = run_on(&strip, &["rename", "2", "lamp"]).await;
+    run.expect_success();
+    assert!(
+        run.stderr
+            .starts_with("warning: port 1 already has the name \"lamp\""),
+        "{}",
+        run.stderr
+    );
+    let run = run_on(&strip, &["on", "Lamp"]).await;
+    run.expect_code(2);
+    assert!(
+        run.stderr.contains("ports 1 and 2 of SWP6000000000001"),
+        "{}",
+        run.stderr
+    );
+    strip.stop().await;
+}

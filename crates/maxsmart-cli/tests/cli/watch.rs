@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use maxsmart_sim::Profile;
+use maxsmart_sim::{Profile, SimConfig};
 use serde_json::Value;
 
-use crate::support::{run_on, start, wait_for_command};
+use crate::support::{run_on, start, start_with, wait_for_command};
 
 #[tokio::test]
 async fn watch_count_prints_that_many_tables() {
@@ -177,6 +177,52 @@ async fn watch_shows_failed_polls_and_goes_on() {
     assert!(
         last["consecutive_failures"].as_u64().unwrap() >= 1,
         "{last}"
+    );
+    strip.stop().await;
+}
+
+#[tokio::test]
+async fn watch_first_poll_is_the_baseline() {
+    // Every port is on, so the simulated loads vary between reads and a threshold of 0
+    // highlights each difference; the first poll must still show none.
+    let config = SimConfig::new(Profile::Strip130).switches(&[true; 6]);
+    let strip = start_with(config).await;
+    let run = run_on(
+        &strip,
+        &[
+            "watch",
+            "--count",
+            "3",
+            "--interval",
+            "0.3",
+            "--threshold",
+            "0",
+            "--json",
+        ],
+    )
+    .await;
+    run.expect_success();
+    let records: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("each line is JSON"))
+        .collect();
+    assert_eq!(records.len(), 3, "{}", run.stdout);
+    assert_eq!(
+        records[0]["changes"],
+        Value::Array(Vec::new()),
+        "{}",
+        run.stdout
+    );
+    let later = records[1..]
+        .iter()
+        .filter_map(|record| record["changes"].as_array())
+        .map(Vec::len)
+        .sum::<usize>();
+    assert!(
+        later > 0,
+        "later polls show the varying loads: {}",
+        run.stdout
     );
     strip.stop().await;
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::{Input, Operation, Transmit};
 use crate::discovery::{self, DiscoveryReply, DiscoveryRequest};
-use crate::error::OperationError;
+use crate::error::{OperationError, ParseError};
 use crate::instant::Instant;
 
 /// The rounds, request and listening window of discovery.
@@ -76,6 +76,10 @@ pub struct DiscoveryCollector {
     fresh: VecDeque<DiscoveredDevice>,
     done: bool,
     output_taken: bool,
+    /// Datagrams from a target's IP address that were not discovery replies.
+    undecodable: u32,
+    /// Why the last of those datagrams could not be decoded.
+    last_decode_error: Option<ParseError>,
 }
 
 impl DiscoveryCollector {
@@ -93,7 +97,24 @@ impl DiscoveryCollector {
             fresh: VecDeque::new(),
             done: false,
             output_taken: false,
+            undecodable: 0,
+            last_decode_error: None,
         }
+    }
+
+    /// Returns how many datagrams from the IP address of a target could not be decoded.
+    ///
+    /// Only unicast targets can match, because devices answer a broadcast from their own
+    /// address. A unicast discovery that found nothing but counts replies here reached a
+    /// device whose replies are invalid, rather than no device.
+    pub fn undecodable_replies(&self) -> u32 {
+        self.undecodable
+    }
+
+    /// Returns the decoding error of the last datagram counted by
+    /// [`DiscoveryCollector::undecodable_replies`].
+    pub fn last_decode_error(&self) -> Option<&ParseError> {
+        self.last_decode_error.as_ref()
     }
 
     /// Returns the next device that answered for the first time since the last call.
@@ -190,7 +211,11 @@ impl Operation for DiscoveryCollector {
         match discovery::parse_reply(payload) {
             Ok(reply) => self.record(from, reply),
             Err(error) => {
-                tracing::debug!(%error, "ignoring datagram that is not a discovery reply")
+                tracing::debug!(%error, %from, "ignoring datagram that is not a discovery reply");
+                if self.targets.iter().any(|target| target.ip() == from.ip()) {
+                    self.undecodable = self.undecodable.saturating_add(1);
+                    self.last_decode_error = Some(error);
+                }
             }
         }
     }
@@ -360,5 +385,52 @@ mod tests {
             },
         );
         assert!(collector.found().is_empty());
+    }
+
+    #[test]
+    fn undecodable_replies_from_target_are_counted() {
+        let options = DiscoveryOptions {
+            first_only: true,
+            ..DiscoveryOptions::default()
+        };
+        let mut collector = DiscoveryCollector::new(alloc::vec![address(2)], options);
+        let _ = drain(&mut collector, at(0));
+        for (millis, from) in [(3, address(2)), (4, address(2)), (5, address(9))] {
+            collector.handle_input(
+                at(millis),
+                Input::Datagram {
+                    from,
+                    payload: b"{\"data\":{\"sn\":\"SWP6",
+                },
+            );
+        }
+        assert_eq!(collector.undecodable_replies(), 2);
+        assert!(
+            matches!(
+                collector.last_decode_error(),
+                Some(ParseError::InvalidJson { .. })
+            ),
+            "{:?}",
+            collector.last_decode_error()
+        );
+        collector.handle_timeout(at(5000));
+        assert_eq!(collector.poll_output(), Some(Ok(Vec::new())));
+    }
+
+    #[test]
+    fn valid_reply_counts_nothing_undecodable() {
+        let mut collector =
+            DiscoveryCollector::new(alloc::vec![address(2)], DiscoveryOptions::default());
+        let _ = drain(&mut collector, at(0));
+        let payload = fixture!("v1.30/v1.30-strip-discovery.json");
+        collector.handle_input(
+            at(3),
+            Input::Datagram {
+                from: address(2),
+                payload,
+            },
+        );
+        assert_eq!(collector.undecodable_replies(), 0);
+        assert_eq!(collector.last_decode_error(), None);
     }
 }

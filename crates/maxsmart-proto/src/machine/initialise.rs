@@ -174,7 +174,9 @@ impl DeviceInfo {
 /// 3. A V3 90 status probe when HTTP was refused, failed or timed out.
 ///
 /// The output is a [`DeviceInfo`]; apply it with [`DeviceInfo::apply_to`]. When the device
-/// sent nothing at all, the result is [`OperationError::NoDevice`]. A device that replies over HTTP
+/// sent nothing at all, the result is [`OperationError::NoDevice`]. When the device answered
+/// discovery but its HTTP connection failed and the V3 probe got no reply, the result is the
+/// HTTP transport failure, which explains more than the silence. A device that replies over HTTP
 /// with a failure code or an undecodable body ends the operation with that error, without
 /// trying V3.
 ///
@@ -190,6 +192,8 @@ pub struct Initialise {
     discovery: Option<DiscoveryReply>,
     stage: Stage,
     heard_from_device: bool,
+    /// The transport failure of the HTTP probe, such as a refused connection.
+    http_failure: Option<OperationError>,
     output: Option<Result<DeviceInfo, OperationError>>,
 }
 
@@ -217,6 +221,7 @@ impl Initialise {
             discovery,
             options,
             stage: Stage::Done,
+            http_failure: None,
             output: None,
         };
         initialise.stage = if initialise.discovery.is_none() && initialise.options.discover {
@@ -310,6 +315,9 @@ impl Initialise {
                 Some(Ok(data)) => self.finish_probe(Protocol::Http, STATUS, data),
                 Some(Err(error)) if is_silence(&error) => {
                     tracing::debug!(%error, "http probe failed, trying V3");
+                    if matches!(error, OperationError::Transport { .. }) {
+                        self.http_failure = Some(error);
+                    }
                     self.stage = self.v3_probe();
                 }
                 Some(Err(error)) => self.finish(Err(error)),
@@ -321,6 +329,12 @@ impl Initialise {
                     self.finish(Err(OperationError::NoDevice {
                         address: self.context.udp_address,
                     }));
+                }
+                Some(Err(error)) if is_silence(&error) => {
+                    // The device answered discovery, so it exists, and most families serve
+                    // HTTP: a refused or broken HTTP connection explains more than V3 silence.
+                    let http_failure = self.http_failure.take();
+                    self.finish(Err(http_failure.unwrap_or(error)));
                 }
                 Some(Err(error)) => self.finish(Err(error)),
             },
@@ -677,6 +691,37 @@ mod tests {
                     Err(OperationError::Timeout {
                         command: 90,
                         attempts: 2
+                    })
+                );
+                return;
+            }
+            now = skip_to_timeout(&mut operation);
+        }
+        panic!("initialisation did not end");
+    }
+
+    #[test]
+    fn refused_http_and_silent_v3_report_http() {
+        let given = reply(fixture!("v1.30/v1.30-strip-discovery.json"));
+        let mut operation = Initialise::new(&context(), given, InitialiseOptions::default());
+        let _ = drain(&mut operation, at(0));
+        operation.handle_input(
+            at(2),
+            Input::HttpFailed {
+                from: http(),
+                failure: TransportFailure::ConnectionRefused,
+            },
+        );
+        let mut now = at(2);
+        for _ in 0..10 {
+            let _ = drain(&mut operation, now);
+            if let Some(result) = operation.poll_output() {
+                assert_eq!(
+                    result,
+                    Err(OperationError::Transport {
+                        command: STATUS,
+                        attempts: 1,
+                        failure: TransportFailure::ConnectionRefused
                     })
                 );
                 return;

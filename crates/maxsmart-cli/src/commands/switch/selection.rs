@@ -6,6 +6,7 @@ use maxsmart_tokio::proto::names::Names;
 
 use crate::exit::CliError;
 use crate::ports::{check_port, label};
+use crate::text;
 
 /// One port argument as typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +32,11 @@ impl FromStr for PortArg {
                 "a port is empty; give a number from 1, a name or `all`",
             ));
         }
+        if is_negative_number(text) {
+            return Err(format!(
+                "port {text} is invalid; ports are numbered from 1, and `all` selects every port"
+            ));
+        }
         if text.bytes().all(|byte| byte.is_ascii_digit()) {
             return match text.parse::<u8>() {
                 Ok(0) => Err(String::from(
@@ -44,6 +50,12 @@ impl FromStr for PortArg {
         }
         Ok(PortArg::Name(text.to_owned()))
     }
+}
+
+/// Returns whether `text` is `-` followed by one or more digits.
+fn is_negative_number(text: &str) -> bool {
+    text.strip_prefix('-')
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The ports a command acts on, after checking them against the device.
@@ -90,15 +102,28 @@ pub fn resolve(
 }
 
 fn find_name(name: &str, port_count: u8, names: &Names, serial: &str) -> Result<u8, CliError> {
-    let found = (1..=port_count).find(|port| label(names, *port).eq_ignore_ascii_case(name));
-    if let Some(port) = found {
-        return Ok(port);
+    let found: Vec<u8> = (1..=port_count)
+        .filter(|port| label(names, *port).eq_ignore_ascii_case(name))
+        .collect();
+    match found.as_slice() {
+        [port] => return Ok(*port),
+        [] => {}
+        several => {
+            let ports: Vec<String> = several.iter().map(u8::to_string).collect();
+            return Err(CliError::Usage(format!(
+                "ports {} of {serial} are all named \"{}\"; give the port number instead, \
+                 or rename one of them with `maxsmart rename`",
+                ports.join(" and "),
+                text::excerpt(name)
+            )));
+        }
     }
     let known: Vec<String> = (1..=port_count)
         .map(|port| format!("{port} \"{}\"", label(names, port)))
         .collect();
     Err(CliError::Usage(format!(
-        "no port of {serial} is named \"{name}\"; its ports are {}",
+        "no port of {serial} is named \"{}\"; its ports are {}",
+        text::excerpt(name),
         known.join(", ")
     )))
 }
@@ -145,6 +170,10 @@ mod tests {
                 .contains("numbered from 1")
         );
         assert!("300".parse::<PortArg>().unwrap_err().contains("300"));
+        assert_eq!(
+            "-1".parse::<PortArg>().unwrap_err(),
+            "port -1 is invalid; ports are numbered from 1, and `all` selects every port"
+        );
     }
 
     #[test]
@@ -186,6 +215,21 @@ mod tests {
         assert!(message.contains("\"Oven\""), "{message}");
         assert!(message.contains("2 \"Lamp\""), "{message}");
         assert!(message.contains("3 \"Port 3\""), "{message}");
+    }
+
+    #[test]
+    fn shared_name_lists_both_ports() {
+        let names = Names {
+            device: None,
+            ports: vec![Some(String::from("Lamp")), None, Some(String::from("lamp"))],
+        };
+        let error = resolve(&parse(&["LAMP"]), 3, &names, "SWP3000000000001").unwrap_err();
+        assert_eq!(error.exit_code(), crate::exit::USAGE);
+        assert_eq!(
+            error.to_string(),
+            "ports 1 and 3 of SWP3000000000001 are all named \"LAMP\"; give the port number \
+             instead, or rename one of them with `maxsmart rename`"
+        );
     }
 
     #[test]
