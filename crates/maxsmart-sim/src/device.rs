@@ -49,10 +49,16 @@ impl SimDevice {
             check_address(&config, config.http_addr)?;
         }
 
-        let udp = Arc::new(UdpSocket::bind(config.udp_addr).await?);
+        let udp = UdpSocket::bind(config.udp_addr)
+            .await
+            .map_err(|error| bind_error("UDP", config.udp_addr, error))?;
+        let udp = Arc::new(udp);
         let udp_addr = udp.local_addr()?;
         let listener = if config.profile.has_http() {
-            Some(TcpListener::bind(config.http_addr).await?)
+            let listener = TcpListener::bind(config.http_addr)
+                .await
+                .map_err(|error| bind_error("TCP", config.http_addr, error))?;
+            Some(listener)
         } else {
             None
         };
@@ -83,10 +89,11 @@ impl SimDevice {
                 shutdown_rx,
             )));
         }
+        let http = http_addr.map_or_else(|| String::from("none"), |addr| addr.to_string());
         tracing::info!(
             profile = %config.profile,
             serial = %config.serial,
-            http = ?http_addr,
+            http = %http,
             udp = %udp_addr,
             "simulated device started"
         );
@@ -195,6 +202,19 @@ impl Drop for SimDevice {
     }
 }
 
+/// Adds the address and a next step to a failed bind, keeping the error kind.
+fn bind_error(transport: &str, addr: SocketAddr, error: io::Error) -> io::Error {
+    let hint = match error.kind() {
+        io::ErrorKind::AddrInUse => "; choose another port, or port 0 for a free one",
+        io::ErrorKind::PermissionDenied => "; ports below 1024 need root",
+        _ => "",
+    };
+    io::Error::new(
+        error.kind(),
+        format!("cannot bind {transport} {addr}: {error}{hint}"),
+    )
+}
+
 /// Rejects `addr` unless it is a loopback address or the configuration allows others.
 fn check_address(config: &SimConfig, addr: SocketAddr) -> io::Result<()> {
     if addr.ip().is_loopback() || config.allow_non_loopback {
@@ -204,7 +224,8 @@ fn check_address(config: &SimConfig, addr: SocketAddr) -> io::Result<()> {
         io::ErrorKind::InvalidInput,
         format!(
             "address {addr} is not a loopback address; use 127.0.0.0/8 or ::1, or allow \
-             non-loopback addresses explicitly"
+             other addresses with SimConfig::allow_non_loopback (--allow-non-loopback for the \
+             maxsmart-sim binary)"
         ),
     ))
 }

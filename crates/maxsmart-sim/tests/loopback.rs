@@ -160,3 +160,19 @@ async fn demo_strip_has_start_states_and_history() {
     );
     device.stop().await;
 }
+
+#[tokio::test]
+async fn busy_address_error_names_it() {
+    let first = SimDevice::start(SimConfig::new(Profile::Strip511))
+        .await
+        .unwrap();
+    let busy = first.udp_addr();
+    let error = SimDevice::start(SimConfig::new(Profile::Strip511).udp_addr(busy))
+        .await
+        .unwrap_err();
+    assert_eq!(error.kind(), std::io::ErrorKind::AddrInUse);
+    let message = error.to_string();
+    assert!(message.contains(&format!("UDP {busy}")), "{message}");
+    assert!(message.contains("port 0"), "{message}");
+    first.stop().await;
+}
