@@ -20,7 +20,7 @@ const WATCH_FOR: Duration = Duration::from_secs(4);
 const BUTTON_AFTER: Duration = Duration::from_secs(1);
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> maxsmart_examples::Result<()> {
     let target = Target::from_env().await?;
     let device = target.connect().await?;
 

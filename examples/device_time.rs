@@ -7,7 +7,7 @@
 use maxsmart_examples::Target;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> maxsmart_examples::Result<()> {
     let target = Target::from_env().await?;
     let device = target.connect().await?;
 

@@ -5,10 +5,10 @@
 //! broadcasts on every IPv4 interface of this computer instead.
 
 use maxsmart_examples::Target;
-use maxsmart_tokio::{DiscoverOptions, FoundDevice};
+use maxsmart_tokio::{DiscoverOptions, FoundDevice, Protocol};
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> maxsmart_examples::Result<()> {
     if std::env::args().nth(1).as_deref() == Some("broadcast") {
         let found = maxsmart_tokio::discover(&DiscoverOptions::default()).await?;
         println!("{} device(s) answered the broadcast.", found.len());
@@ -30,8 +30,16 @@ fn print_device(device: &FoundDevice) {
     println!("  name:       {}", reply.name.as_deref().unwrap_or("-"));
     println!("  firmware:   {}", reply.firmware.as_deref().unwrap_or("-"));
     println!("  MAC:        {}", reply.mac.as_deref().unwrap_or("-"));
-    println!("  protocol:   {:?}", device.protocol);
-    println!("  ports:      {:?}", device.port_count);
+    let protocol = match device.protocol {
+        Some(Protocol::Http) => "HTTP",
+        Some(Protocol::UdpV3) => "UDP V3",
+        None => "-",
+    };
+    let ports = device
+        .port_count
+        .map_or_else(|| String::from("-"), |count| count.to_string());
+    println!("  protocol:   {protocol}");
+    println!("  ports:      {ports}");
     if let Some(names) = &reply.port_names {
         println!("  port names: {}", names.join(", "));
     }

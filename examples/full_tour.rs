@@ -12,7 +12,7 @@ use maxsmart_tokio::{Statistics, StatisticsKind};
 use plotters::prelude::*;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> maxsmart_examples::Result<()> {
     let target = Target::from_env().await?;
     let found = target.discover().await?;
     println!(
@@ -67,7 +67,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Draws the summed hourly samples as bars, labelled with the hour each one covers.
-fn draw_chart(statistics: &Statistics, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+fn draw_chart(statistics: &Statistics, path: &Path) -> maxsmart_examples::Result<()> {
     let samples = statistics.summed();
     let count = u32::try_from(samples.len())?;
     let top = samples.iter().copied().fold(1.0_f64, f64::max) * 1.1;

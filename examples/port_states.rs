@@ -6,7 +6,7 @@
 use maxsmart_examples::Target;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> maxsmart_examples::Result<()> {
     let target = Target::from_env().await?;
     let device = target.connect().await?;
 
@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 fn print_states(label: &str, states: &[bool]) {
     let text: Vec<String> = (1..)
         .zip(states)
-        .map(|(port, on)| format!("{port}:{}", if *on { "on" } else { "off" }))
+        .map(|(port, on)| format!("{port}:{:<3}", if *on { "on" } else { "off" }))
         .collect();
     println!("{label:<12} {}", text.join("  "));
 }
