@@ -6,6 +6,10 @@ use jiff::civil::DateTime;
 
 use crate::fault::Faults;
 use crate::log_sink::LogSink;
+
+/// The default number of request log entries kept in memory per device: at about 1 KiB each,
+/// some 10 MiB per device at most.
+pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
 use crate::profile::Profile;
 
 /// Settings for [`SimDevice::start`](crate::SimDevice::start).
@@ -25,6 +29,7 @@ pub struct SimConfig {
     pub(crate) switches: Option<Vec<bool>>,
     pub(crate) allow_non_loopback: bool,
     pub(crate) log_sink: Option<LogSink>,
+    pub(crate) request_log_limit: usize,
 }
 
 impl SimConfig {
@@ -42,6 +47,7 @@ impl SimConfig {
             switches: None,
             allow_non_loopback: false,
             log_sink: None,
+            request_log_limit: DEFAULT_REQUEST_LOG_LIMIT,
         }
     }
 
@@ -131,6 +137,14 @@ impl SimConfig {
     /// Appends every request log entry to `sink` as a JSON line.
     pub fn log_sink(mut self, sink: LogSink) -> Self {
         self.log_sink = Some(sink);
+        self
+    }
+
+    /// Sets how many request log entries the device keeps in memory for
+    /// [`SimDevice::requests`](crate::SimDevice::requests); the oldest go first, and 0 keeps
+    /// none. A log sink still receives every entry.
+    pub fn request_log_limit(mut self, entries: usize) -> Self {
+        self.request_log_limit = entries;
         self
     }
 

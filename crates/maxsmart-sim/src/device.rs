@@ -73,7 +73,13 @@ impl SimDevice {
             // Entries past the port count are documented as ignored.
             let _ = model.set_switch(now, index + 1, *on);
         }
-        let shared = Arc::new(Shared::new(model, config.faults, config.log_sink, now));
+        let shared = Arc::new(Shared::new(
+            model,
+            config.faults,
+            config.log_sink,
+            config.request_log_limit,
+            now,
+        ));
 
         let (shutdown, shutdown_rx) = watch::channel(false);
         let mut tasks = vec![tokio::spawn(server::udp::serve(
@@ -141,7 +147,8 @@ impl SimDevice {
         self.shared.serial.clone()
     }
 
-    /// Returns every request received so far (at most the newest 100 000), oldest first.
+    /// Returns the requests received so far, oldest first: at most the newest
+    /// [`SimConfig::request_log_limit`](crate::SimConfig::request_log_limit) entries.
     pub fn requests(&self) -> Vec<LogEntry> {
         self.shared.requests()
     }

@@ -56,7 +56,7 @@ mod profile;
 mod rng;
 mod server;
 
-pub use config::SimConfig;
+pub use config::{DEFAULT_REQUEST_LOG_LIMIT, SimConfig};
 pub use device::{DEMO_HISTORY_HOURS, SimDevice};
 pub use fault::{FAULT_HELP, Fault, Faults, InvalidFault};
 pub use fleet::Fleet;

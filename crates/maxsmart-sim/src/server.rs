@@ -23,9 +23,6 @@ pub(crate) async fn stopped(shutdown: &mut watch::Receiver<bool>) {
     let _ = shutdown.wait_for(|stop| *stop).await;
 }
 
-/// Maximum number of log entries kept in memory per device. The oldest are dropped first.
-pub(crate) const MAX_LOG_ENTRIES: usize = 100_000;
-
 /// State of one running device, shared by its tasks and its [`SimDevice`](crate::SimDevice)
 /// handle.
 #[derive(Debug)]
@@ -34,6 +31,7 @@ pub(crate) struct Shared {
     model: Mutex<DeviceModel>,
     pub(crate) faults: watch::Sender<Faults>,
     log: Mutex<VecDeque<LogEntry>>,
+    log_limit: usize,
     sink: Option<LogSink>,
     /// Monotonic base of the model's time, which reads as `started_at + elapsed`.
     started: Instant,
@@ -46,6 +44,7 @@ impl Shared {
         model: DeviceModel,
         faults: Faults,
         sink: Option<LogSink>,
+        log_limit: usize,
         started_at: Timestamp,
     ) -> Self {
         Shared {
@@ -53,6 +52,7 @@ impl Shared {
             model: Mutex::new(model),
             faults: watch::Sender::new(faults),
             log: Mutex::new(VecDeque::new()),
+            log_limit,
             sink,
             started: Instant::now(),
             started_at,
@@ -119,8 +119,11 @@ impl Shared {
         if let Some(sink) = &self.sink {
             sink.write(&entry);
         }
+        if self.log_limit == 0 {
+            return;
+        }
         let mut log = self.log_guard();
-        if log.len() >= MAX_LOG_ENTRIES {
+        while log.len() >= self.log_limit {
             log.pop_front();
         }
         log.push_back(entry);

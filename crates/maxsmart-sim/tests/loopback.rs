@@ -176,3 +176,24 @@ async fn busy_address_error_names_it() {
     assert!(message.contains("port 0"), "{message}");
     first.stop().await;
 }
+
+#[tokio::test]
+async fn request_log_keeps_only_the_newest_entries() {
+    let device = SimDevice::start(SimConfig::new(Profile::Strip511).request_log_limit(2))
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let reply = udp_request(device.udp_addr(), "00dv=all;").await;
+        assert!(reply.contains("SWW6"), "{reply}");
+    }
+    assert_eq!(device.requests().len(), 2);
+    device.stop().await;
+
+    let silent = SimDevice::start(SimConfig::new(Profile::Strip511).request_log_limit(0))
+        .await
+        .unwrap();
+    let reply = udp_request(silent.udp_addr(), "00dv=all;").await;
+    assert!(reply.contains("SWW6"), "{reply}");
+    assert!(silent.requests().is_empty());
+    silent.stop().await;
+}

@@ -297,8 +297,8 @@ async fn read_events(
 
 /// Empties the request log of every simulated device.
 ///
-/// Each simulated device keeps up to 100 000 requests in its log. Without clearing, the logs
-/// grew RSS by about 0.9 KiB per poll in this benchmark and made up most of its growth.
+/// Each simulated device keeps up to 10,000 requests in its log by default. Without clearing,
+/// the logs grow RSS by about 0.9 KiB per poll until they are full.
 fn clear_request_logs(fleet: &Fleet) {
     for device in fleet.devices() {
         device.clear_requests();
