@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use maxsmart_tokio::Error;
 
-/// Any failure not listed below, such as a local file that cannot be written.
+/// Any failure not listed below, such as a local file that cannot be written or `watch`
+/// polling that ends on its own.
 pub const FAILURE: u8 = 1;
 /// Invalid command-line use: a missing host, an unknown port, a name that is too long.
 pub const USAGE: u8 = 2;
@@ -58,6 +59,18 @@ pub enum CliError {
     /// Standard output could not be written.
     #[error("cannot write to standard output: {0}")]
     Stdout(io::Error),
+    /// The client's polling of the device ended without being stopped, so `watch` gets no
+    /// more polls.
+    #[error(
+        "polling {serial} ended unexpectedly: {reason}; run the command again, with -vv to \
+         log the cause if it repeats"
+    )]
+    PollingEnded {
+        /// The serial number of the device polled.
+        serial: String,
+        /// The client's reason, such as a panic of the polling task.
+        reason: String,
+    },
 }
 
 impl CliError {
@@ -77,7 +90,8 @@ impl CliError {
             CliError::LocalClock(_)
             | CliError::Simulator(_)
             | CliError::File { .. }
-            | CliError::Stdout(_) => FAILURE,
+            | CliError::Stdout(_)
+            | CliError::PollingEnded { .. } => FAILURE,
         }
     }
 

@@ -47,14 +47,22 @@ pub fn rows(status: &Status, names: &Names) -> Vec<PortRow> {
         .collect()
 }
 
-/// Returns the label of `port`: its discovery name, or `Port N` when the device sent none.
+/// Returns the label of `port`: its discovery name without surrounding whitespace, or
+/// `Port N` when the device sent no name or only whitespace.
 ///
-/// Which names count as sent is the rule of [`Names::from_discovery`]. Tables show this
-/// label, and `on`, `off` and `rename` accept it in place of the port number.
+/// Tables show this label, and `on`, `off` and `rename` accept it in place of the port
+/// number (see [`label_matches`]).
 pub fn label(names: &Names, port: u8) -> String {
-    names
-        .port(port)
-        .map_or_else(|| format!("Port {port}"), str::to_owned)
+    match names.port(port).map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_owned(),
+        _ => format!("Port {port}"),
+    }
+}
+
+/// Returns whether `text` selects `port` by name: it equals the port's [`label`] after
+/// trimming, ignoring ASCII case.
+pub fn label_matches(names: &Names, port: u8, text: &str) -> bool {
+    label(names, port).eq_ignore_ascii_case(text.trim())
 }
 
 /// Parses a port number given as an option value, such as `stats --port`.
@@ -183,6 +191,25 @@ mod tests {
         assert_eq!(label(&names, 2), "Port 2");
         assert_eq!(label(&names, 3), "Port 3");
         assert_eq!(label(&names, 0), "Port 0");
+    }
+
+    #[test]
+    fn labels_trim_names_and_skip_blank_ones() {
+        let names = names(&[Some("Lamp "), Some("   "), Some("\tTV\n")]);
+        assert_eq!(label(&names, 1), "Lamp");
+        assert_eq!(label(&names, 2), "Port 2");
+        assert_eq!(label(&names, 3), "TV");
+    }
+
+    #[test]
+    fn label_matches_after_trimming_without_case() {
+        let names = names(&[Some("Lamp "), Some("  "), None]);
+        assert!(label_matches(&names, 1, "lamp"));
+        assert!(label_matches(&names, 1, " LAMP "));
+        assert!(!label_matches(&names, 1, "Lamp 2"));
+        assert!(label_matches(&names, 2, "port 2"));
+        assert!(!label_matches(&names, 2, ""));
+        assert!(label_matches(&names, 3, "Port 3"));
     }
 
     #[test]

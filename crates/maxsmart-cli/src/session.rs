@@ -39,7 +39,7 @@ impl Session {
         let found = discover_host(host, &discover_options(global)?)
             .await
             .map_err(CliError::client(format!("cannot find a device at {host}")))?;
-        let device = configure(global, DeviceBuilder::from_discovery(Tokio, &found))?
+        let device = device_builder(global, &found)?
             .connect()
             .await
             .map_err(CliError::client(format!(
@@ -160,13 +160,19 @@ pub fn discover_options(global: &GlobalOptions) -> Result<DiscoverOptions, CliEr
     })
 }
 
-/// Returns a device builder for `host` configured from the global options.
+/// Returns a builder for the device of a discovery reply, configured from the global options.
+///
+/// The serial number goes in as discovered, without the length check that
+/// [`DeviceBuilder::serial`] applies, because the device expects it back unchanged.
 ///
 /// # Errors
 ///
 /// As [`timeout`].
-pub fn device_builder(global: &GlobalOptions, host: IpAddr) -> Result<DeviceBuilder, CliError> {
-    configure(global, DeviceBuilder::new(Tokio, host))
+pub fn device_builder(
+    global: &GlobalOptions,
+    found: &FoundDevice,
+) -> Result<DeviceBuilder, CliError> {
+    configure(global, DeviceBuilder::from_discovery(Tokio, found))
 }
 
 /// Applies the global ports, timeout and, unless it is `detect`, protocol to `builder`.

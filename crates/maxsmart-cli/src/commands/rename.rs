@@ -7,9 +7,10 @@ use maxsmart_tokio::proto::names::{DEFAULT_MAX_NAME_CHARS, NameTarget, Names, va
 use serde::Serialize;
 
 use crate::cli::GlobalOptions;
+use crate::commands::switch::find_name;
 use crate::exit::CliError;
 use crate::output;
-use crate::ports::{label, port_error};
+use crate::ports::{label_matches, port_error};
 use crate::session::{Session, resolve_host};
 use crate::text;
 
@@ -158,7 +159,7 @@ fn check_port_name(name: &str) -> Result<(), CliError> {
 /// then reject the name as ambiguous.
 fn warn_on_duplicate(name: &str, port: u8, port_count: u8, names: &Names) {
     let others: Vec<String> = (1..=port_count)
-        .filter(|other| *other != port && label(names, *other).eq_ignore_ascii_case(name.trim()))
+        .filter(|other| *other != port && label_matches(names, *other, name))
         .map(|other| other.to_string())
         .collect();
     if others.is_empty() {
@@ -178,6 +179,11 @@ fn is_device_target(text: &str) -> bool {
 }
 
 /// Reads `device`, a port number or a port's current name.
+///
+/// # Errors
+///
+/// Returns [`CliError::Usage`] for a port number out of range, a name no port has, and a
+/// name that several ports share.
 fn parse_target(
     text: &str,
     port_count: u8,
@@ -196,16 +202,8 @@ fn parse_target(
                 port_error("port", &error, serial, advice)
             });
     }
-    (1..=port_count)
-        .find(|port| label(names, *port).eq_ignore_ascii_case(text))
-        .map(NameTarget::Port)
-        .ok_or_else(|| {
-            CliError::Usage(format!(
-                "no port of {serial} is named \"{}\"; give a port number from 1 to \
-                 {port_count}, a current port name, or `device`",
-                text::excerpt(text)
-            ))
-        })
+    let advice = "; give a port number, a current port name, or `device`";
+    find_name(text, port_count, names, serial, advice).map(NameTarget::Port)
 }
 
 fn describe(target: NameTarget) -> String {
@@ -251,7 +249,40 @@ mod tests {
         );
         let error = parse_target("Oven", 6, &names, "S").unwrap_err();
         assert!(error.to_string().contains("\"Oven\""), "{error}");
+        assert!(
+            error
+                .to_string()
+                .ends_with("; give a port number, a current port name, or `device`"),
+            "{error}"
+        );
         assert_eq!(error.exit_code(), crate::exit::USAGE);
+    }
+
+    #[test]
+    fn shared_name_target_is_ambiguous() {
+        let names = Names {
+            device: None,
+            ports: vec![Some(String::from("Lamp")), Some(String::from("lamp "))],
+        };
+        let error = parse_target("LAMP", 2, &names, "SWP2000000000001").unwrap_err();
+        assert_eq!(error.exit_code(), crate::exit::USAGE);
+        assert_eq!(
+            error.to_string(),
+            "ports 1 and 2 of SWP2000000000001 are all named \"LAMP\"; give the port number \
+             instead, or rename one of them with `maxsmart rename`"
+        );
+    }
+
+    #[test]
+    fn name_target_matches_after_trimming() {
+        let names = Names {
+            device: None,
+            ports: vec![None, Some(String::from("Lamp "))],
+        };
+        assert_eq!(
+            parse_target(" lamp", 2, &names, "S").unwrap(),
+            NameTarget::Port(2)
+        );
     }
 
     #[test]

@@ -14,8 +14,8 @@ use crate::output;
 use crate::ports::{self, PortRow, state_text};
 use crate::session::{Session, resolve_host};
 
-pub use selection::PortArg;
 use selection::Selection;
+pub use selection::{PortArg, find_name};
 
 /// Arguments of `on` and `off`.
 #[derive(Debug, Args)]

@@ -60,13 +60,14 @@ const MAX_THRESHOLD_WATTS: f64 = 10_000.0;
 
 /// Runs `maxsmart watch` until Ctrl-C, `--count` polls or `--duration` seconds.
 ///
-/// A failed poll is shown and polling goes on, so the exit code is 0 whenever watching
-/// started.
+/// A failed poll is shown and polling goes on, so a failed poll does not change the exit
+/// code.
 ///
 /// # Errors
 ///
-/// Returns [`CliError::Usage`] for invalid options and [`CliError::Client`] when the device
-/// cannot be reached at the start.
+/// Returns [`CliError::Usage`] for invalid options, [`CliError::Client`] when the device
+/// cannot be reached at the start, and [`CliError::PollingEnded`] when polling ends without
+/// being stopped.
 pub async fn run(global: &GlobalOptions, args: &WatchArgs) -> Result<(), CliError> {
     let config = poll_config(global, args)?;
     let duration = args
@@ -148,6 +149,9 @@ async fn watch(
                 error,
                 consecutive_failures,
             } => screen.show_failure(&text::printable(&error.to_string()), consecutive_failures)?,
+            PollEvent::PollingEnded { reason } => {
+                return Err(polling_ended(session.serial(), &reason));
+            }
             other => tracing::debug!(event = ?other, "ignoring poll event"),
         }
         if args.count.is_some_and(|count| screen.polls >= count) {
@@ -155,6 +159,15 @@ async fn watch(
         }
     }
     Ok(())
+}
+
+/// Returns the error for a polling task that ended without being stopped, after which the
+/// event stream ends.
+fn polling_ended(serial: &str, reason: &str) -> CliError {
+    CliError::PollingEnded {
+        serial: serial.to_owned(),
+        reason: text::printable(reason).into_owned(),
+    }
 }
 
 /// Returns the instant `duration` from now.
@@ -304,4 +317,29 @@ fn local_time(iso: bool) -> String {
         .datetime()
         .strftime(format)
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polling_end_is_a_local_failure() {
+        let error = polling_ended("SWP6000000000001", "the polling task panicked");
+        assert_eq!(error.exit_code(), crate::exit::FAILURE);
+        assert_eq!(
+            error.to_string(),
+            "polling SWP6000000000001 ended unexpectedly: the polling task panicked; run the \
+             command again, with -vv to log the cause if it repeats"
+        );
+    }
+
+    #[test]
+    fn polling_end_reason_is_made_printable() {
+        let error = polling_ended("S", "bad\u{1b}[2Jreason");
+        let CliError::PollingEnded { reason, .. } = &error else {
+            panic!("{error:?} is not PollingEnded");
+        };
+        assert!(!reason.contains('\u{1b}'), "{reason:?}");
+    }
 }

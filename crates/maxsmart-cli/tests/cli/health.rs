@@ -88,3 +88,38 @@ async fn health_of_rejecting_device_is_a_device_error() {
     assert_eq!(json["checks"][1]["ok"], false);
     strip.stop().await;
 }
+
+#[tokio::test]
+async fn health_accepts_long_discovered_serial() {
+    // Longer than the 32 characters a caller may pass to `DeviceBuilder::serial`.
+    let serial = "SWP6000000000001-EXTENDED-SERIAL-0000000042";
+    for profile in [Profile::Strip130, Profile::Strip511] {
+        let strip = start_with(SimConfig::new(profile).serial(serial)).await;
+        let run = run_on(&strip, &["health", "--json"]).await;
+        run.expect_success();
+        let json = run.json();
+        assert_eq!(json["serial"], serial, "{profile:?}");
+        assert_eq!(json["healthy"], true, "{profile:?}");
+        assert_eq!(json["checks"][1]["name"], "connect", "{profile:?}");
+        assert_eq!(json["checks"][1]["ok"], true, "{profile:?}");
+        strip.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn health_names_undecodable_discovery_reply() {
+    let faults = Faults::none().truncated_json();
+    let strip = start_with(SimConfig::new(Profile::Strip130).faults(faults)).await;
+    let run = run_on(&strip, &["health", "--json"]).await;
+    run.expect_code(4);
+    let json = run.json();
+    assert_eq!(json["checks"][0]["name"], "discovery");
+    assert_eq!(json["checks"][0]["ok"], false);
+    let detail = json["checks"][0]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("cannot decode the discovery reply from 127.0.0.1: "),
+        "{detail}"
+    );
+    assert!(!run.stderr.contains("no discovery reply"), "{}", run.stderr);
+    strip.stop().await;
+}

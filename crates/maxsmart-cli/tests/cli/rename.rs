@@ -111,3 +111,30 @@ async fn duplicate_name_warns_and_is_ambiguous() {
     );
     strip.stop().await;
 }
+
+#[tokio::test]
+async fn shared_name_target_is_rejected() {
+    let strip = start(Profile::Strip130).await;
+    for port in ["1", "2"] {
+        run_on(&strip, &["rename", port, "Lamp"])
+            .await
+            .expect_success();
+    }
+    strip.clear_requests();
+    let run = run_on(&strip, &["rename", "lamp", "Desk"]).await;
+    run.expect_code(2);
+    assert!(
+        run.stderr
+            .contains("ports 1 and 2 of SWP6000000000001 are all named \"lamp\""),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !commands(&strip).contains(&201),
+        "nothing should be renamed"
+    );
+    let names = run_on(&strip, &["names", "--json"]).await;
+    assert_eq!(names.json()["ports"][0]["name"], "Lamp");
+    assert_eq!(names.json()["ports"][1]["name"], "Lamp");
+    strip.stop().await;
+}

@@ -134,3 +134,36 @@ async fn port_zero_is_a_usage_error() {
     assert!(strip.requests().is_empty(), "nothing should be sent");
     strip.stop().await;
 }
+
+#[tokio::test]
+async fn name_with_trailing_space_selects_port() {
+    let strip = start(Profile::Strip130).await;
+    run_on(&strip, &["rename", "1", "Lamp "])
+        .await
+        .expect_success();
+    let run = run_on(&strip, &["on", "Lamp"]).await;
+    run.expect_success();
+    assert_eq!(
+        strip.switch_states(),
+        [true, false, false, false, false, false]
+    );
+    strip.stop().await;
+}
+
+#[tokio::test]
+async fn blank_name_shows_port_number() {
+    let strip = start(Profile::Strip130).await;
+    strip
+        .with_state(|model, _| model.set_port_name(2, "   "))
+        .expect("port 2 exists");
+    let run = run_on(&strip, &["status", "--json"]).await;
+    run.expect_success();
+    assert_eq!(run.json()["ports"][1]["name"], "Port 2");
+    let run = run_on(&strip, &["on", "port 2"]).await;
+    run.expect_success();
+    assert_eq!(
+        strip.switch_states(),
+        [false, true, false, false, false, false]
+    );
+    strip.stop().await;
+}

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::time::Instant;
 
 use maxsmart_tokio::proto::firmware::{Feature, FirmwareFamily, Support};
-use maxsmart_tokio::{Device, DeviceBuilder, DiscoverOptions, FoundDevice, discover_host};
+use maxsmart_tokio::{Device, DeviceBuilder, DiscoverOptions, Error, FoundDevice, discover_host};
 use serde::Serialize;
 
 use crate::cli::GlobalOptions;
@@ -72,7 +72,7 @@ pub async fn run(
     };
     record_discovery(&mut report, &found);
 
-    let device = match connect_check(device_builder(global, host)?, &found).await {
+    let device = match connect_check(device_builder(global, &found)?, found.serial()).await {
         Ok((device, check)) => {
             report.protocol = Some(device.protocol().await);
             report.checks.push(check);
@@ -131,19 +131,26 @@ async fn discovery_check(host: IpAddr, options: &DiscoverOptions) -> Step<FoundD
             Ok((found, check))
         }
         Err(error) => {
-            let error = CliError::client(format!("no discovery reply from {host}"))(error);
+            let error = CliError::client(discovery_action(host, &error))(error);
             Err((Check::failed("discovery", Some(started), &error), error))
         }
     }
 }
 
-/// Connects to the device found, with its serial number and firmware from discovery.
-async fn connect_check(builder: DeviceBuilder, found: &FoundDevice) -> Step<Device> {
-    let started = Instant::now();
-    let mut builder = builder.serial(found.serial());
-    if let Some(firmware) = found.firmware() {
-        builder = builder.firmware(firmware);
+/// Words the failed discovery step of `host` from the client's `error`.
+fn discovery_action(host: IpAddr, error: &Error) -> String {
+    match error {
+        Error::InvalidDiscoveryReply { .. } => {
+            format!("cannot decode the discovery reply from {host}")
+        }
+        Error::NotFound { .. } | Error::Timeout { .. } => format!("no discovery reply from {host}"),
+        _ => format!("discovery of {host} failed"),
     }
+}
+
+/// Connects with `builder`, which carries the serial number and firmware from discovery.
+async fn connect_check(builder: DeviceBuilder, serial: &str) -> Step<Device> {
+    let started = Instant::now();
     match builder.connect().await {
         Ok(device) => {
             let detail = format!("{} port(s)", device.port_count().await);
@@ -151,7 +158,7 @@ async fn connect_check(builder: DeviceBuilder, found: &FoundDevice) -> Step<Devi
             Ok((device, check))
         }
         Err(error) => {
-            let error = CliError::client(format!("cannot connect to {}", found.serial()))(error);
+            let error = CliError::client(format!("cannot connect to {serial}"))(error);
             Err((Check::failed("connect", Some(started), &error), error))
         }
     }

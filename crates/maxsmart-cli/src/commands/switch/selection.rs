@@ -5,7 +5,7 @@ use std::str::FromStr;
 use maxsmart_tokio::proto::names::Names;
 
 use crate::exit::CliError;
-use crate::ports::{check_port, label};
+use crate::ports::{check_port, label, label_matches};
 use crate::text;
 
 /// One port argument as typed.
@@ -92,7 +92,7 @@ pub fn resolve(
         let port = match arg {
             PortArg::All => continue,
             PortArg::Number(port) => check_port("port", *port, port_count, serial, "")?,
-            PortArg::Name(name) => find_name(name, port_count, names, serial)?,
+            PortArg::Name(name) => find_name(name, port_count, names, serial, "")?,
         };
         ports.push(port);
     }
@@ -101,9 +101,21 @@ pub fn resolve(
     Ok(Selection::Ports(ports))
 }
 
-fn find_name(name: &str, port_count: u8, names: &Names, serial: &str) -> Result<u8, CliError> {
+/// Finds the single port whose label matches `name`, as [`label_matches`] compares them.
+///
+/// # Errors
+///
+/// Returns [`CliError::Usage`] listing the ports when several share the name, and listing
+/// every port's label, followed by `advice`, when none has it.
+pub fn find_name(
+    name: &str,
+    port_count: u8,
+    names: &Names,
+    serial: &str,
+    advice: &str,
+) -> Result<u8, CliError> {
     let found: Vec<u8> = (1..=port_count)
-        .filter(|port| label(names, *port).eq_ignore_ascii_case(name))
+        .filter(|port| label_matches(names, *port, name))
         .collect();
     match found.as_slice() {
         [port] => return Ok(*port),
@@ -114,7 +126,7 @@ fn find_name(name: &str, port_count: u8, names: &Names, serial: &str) -> Result<
                 "ports {} of {serial} are all named \"{}\"; give the port number instead, \
                  or rename one of them with `maxsmart rename`",
                 ports.join(" and "),
-                text::excerpt(name)
+                text::excerpt(name.trim())
             )));
         }
     }
@@ -122,8 +134,8 @@ fn find_name(name: &str, port_count: u8, names: &Names, serial: &str) -> Result<
         .map(|port| format!("{port} \"{}\"", label(names, port)))
         .collect();
     Err(CliError::Usage(format!(
-        "no port of {serial} is named \"{}\"; its ports are {}",
-        text::excerpt(name),
+        "no port of {serial} is named \"{}\"; its ports are {}{advice}",
+        text::excerpt(name.trim()),
         known.join(", ")
     )))
 }
@@ -187,6 +199,18 @@ mod tests {
         let names = names();
         let selection = resolve(&parse(&["lamp", "FRIDGE"]), 6, &names, "S");
         assert_eq!(selection.unwrap(), Selection::Ports(vec![2, 4]));
+    }
+
+    #[test]
+    fn names_match_after_trimming() {
+        let names = Names {
+            device: None,
+            ports: vec![Some(String::from("Lamp ")), Some(String::from("   "))],
+        };
+        let selection = resolve(&[PortArg::Name(String::from("lamp"))], 2, &names, "S");
+        assert_eq!(selection.unwrap(), Selection::Ports(vec![1]));
+        let selection = resolve(&[PortArg::Name(String::from("Port 2"))], 2, &names, "S");
+        assert_eq!(selection.unwrap(), Selection::Ports(vec![2]));
     }
 
     #[test]
