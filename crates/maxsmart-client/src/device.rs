@@ -13,9 +13,9 @@ use std::sync::{Arc, Mutex as StdMutex, MutexGuard, PoisonError};
 
 use futures::channel::mpsc;
 use futures::lock::Mutex;
-use maxsmart_proto::OperationError;
 use maxsmart_proto::machine::{DeviceContext, DeviceInfo, Operation, Protocol};
 use maxsmart_proto::status::Status;
+use maxsmart_proto::{InvalidArgument, OperationError};
 use tracing::Instrument;
 
 pub use builder::{DeviceBuilder, ProtocolChoice};
@@ -87,11 +87,33 @@ impl<R: Runtime> Shared<R> {
         Ok(output)
     }
 
-    /// Runs a command whose output is the status that confirmed it, such as a switch, then
-    /// starts a burst of faster polls that compare against that status.
+    /// Reads the status and stores it as the latest snapshot.
+    ///
+    /// The snapshot is stored before the context lock is released, so a poll that waited
+    /// for the lock stores its newer status afterwards and this older one never replaces it.
+    pub(crate) async fn read_status(&self) -> Result<Status, Error> {
+        let context = self.context.lock().await;
+        let status = self
+            .run_locked(&context, |context| {
+                Ok::<_, InvalidArgument>(context.read_status())
+            })
+            .await?;
+        self.events.set_latest(status.clone());
+        drop(context);
+        Ok(status)
+    }
+
+    /// Runs a command whose output is a status read after it, such as a switch, stores that
+    /// status as the latest snapshot and starts a burst of faster polls.
+    ///
+    /// Later polls compare against the status only when `shows_change` accepts it. A switch
+    /// without verification returns one read that may predate the change, and comparing
+    /// against it would report this client's own switch as a change made elsewhere. As in
+    /// [`Shared::read_status`], the snapshot is stored while the context lock is held.
     pub(crate) async fn run_status_command<O, E>(
         &self,
         build: impl FnOnce(&DeviceContext) -> Result<O, E>,
+        shows_change: impl FnOnce(&Status) -> bool,
     ) -> Result<Status, Error>
     where
         O: Operation<Output = Status> + Send,
@@ -99,7 +121,9 @@ impl<R: Runtime> Shared<R> {
     {
         let context = self.context.lock().await;
         let status = self.run_locked(&context, build).await?;
-        self.notify_command(Some(status.clone()));
+        let confirmed = shows_change(&status).then(|| status.clone());
+        self.notify_command(confirmed);
+        self.events.set_latest(status.clone());
         drop(context);
         Ok(status)
     }

@@ -3,12 +3,12 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use maxsmart_proto::OperationError;
 use maxsmart_proto::discovery::DiscoveryReply;
 use maxsmart_proto::machine::{
     DeviceContext, DeviceInfo, DiscoveryOptions, Initialise, InitialiseOptions, RetryPolicy,
 };
 use maxsmart_proto::v3;
+use maxsmart_proto::{DeviceError, OperationError};
 
 use crate::clock::Clock;
 use crate::driver::{DriveError, drive};
@@ -36,14 +36,15 @@ pub(crate) async fn detect<R: Runtime>(
     Ok(info)
 }
 
-/// Returns the address of the protocol whose probe failed: the UDP address for the V3
-/// status command, and the HTTP address otherwise.
+/// Returns the address of the protocol whose probe failed: the UDP address when the error
+/// names the V3 status command, and the HTTP address otherwise.
 fn failed_address(context: &DeviceContext, error: &DriveError) -> SocketAddr {
     let command = match error {
         DriveError::Operation(
             OperationError::Timeout { command, .. }
             | OperationError::Transport { command, .. }
-            | OperationError::InvalidReply { command, .. },
+            | OperationError::InvalidReply { command, .. }
+            | OperationError::Device(DeviceError { command, .. }),
         ) => Some(*command),
         _ => None,
     };
@@ -90,5 +91,47 @@ pub(crate) fn options_for(retry: &RetryPolicy) -> InitialiseOptions {
             first_only: true,
             ..DiscoveryOptions::default()
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr};
+
+    use maxsmart_proto::command::STATUS as HTTP_STATUS;
+
+    use super::*;
+
+    fn context() -> DeviceContext {
+        DeviceContext::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 7)))
+    }
+
+    fn device_error(command: u16) -> DriveError {
+        DriveError::Operation(OperationError::Device(DeviceError { command, code: 400 }))
+    }
+
+    #[test]
+    fn v3_device_error_names_udp_address() {
+        let context = context();
+        let address = failed_address(&context, &device_error(v3::CMD_STATUS));
+        assert_eq!(address, context.udp_address);
+        assert_ne!(address, context.http_address);
+    }
+
+    #[test]
+    fn http_device_error_names_http_address() {
+        let context = context();
+        let address = failed_address(&context, &device_error(HTTP_STATUS));
+        assert_eq!(address, context.http_address);
+    }
+
+    #[test]
+    fn v3_timeout_names_udp_address() {
+        let context = context();
+        let error = DriveError::Operation(OperationError::Timeout {
+            command: v3::CMD_STATUS,
+            attempts: 3,
+        });
+        assert_eq!(failed_address(&context, &error), context.udp_address);
     }
 }

@@ -17,8 +17,9 @@ pub const DEVICE_TIME: u16 = 502;
 /// # Errors
 ///
 /// Returns [`ParseError::MissingField`] naming `data.time` when the time is absent or
-/// `null`, and [`ParseError::InvalidValue`] when it has another format or an impossible
-/// field.
+/// `null`, and [`ParseError::InvalidValue`] when it has another format or a field out of
+/// range. A day past the month's end, such as `2024-02-30`, is kept as the device sent it
+/// (see [`DateTime::parse_device`]).
 ///
 /// ```
 /// use maxsmart_proto::clock::parse_device_time;
@@ -61,6 +62,13 @@ mod tests {
             parse_device_time(None),
             Err(ParseError::MissingField { field: "data" })
         );
+    }
+
+    #[test]
+    fn clock_past_month_end_is_kept() {
+        let time = parse_device_time(Some(&json!({"time": "2024-02-30,12:00:00"}))).unwrap();
+        assert_eq!((time.year, time.month, time.day), (2024, 2, 30));
+        assert_eq!((time.hour, time.minute, time.second), (12, 0, 0));
     }
 
     #[test]

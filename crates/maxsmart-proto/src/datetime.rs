@@ -13,7 +13,9 @@ pub struct DateTime {
     pub year: u16,
     /// Month, 1 to 12.
     pub month: u8,
-    /// Day of the month, 1 to the month's length.
+    /// Day of the month, 1 to the month's length. Values parsed from a device reply may
+    /// name a day past the month's end, such as February 30, because the device reports
+    /// whatever its clock was set to.
     pub day: u8,
     /// Hour, 0 to 23.
     pub hour: u8,
@@ -55,27 +57,57 @@ impl DateTime {
         })
     }
 
-    /// Parses `yyyy-MM-dd,HH:mm:ss`, the format of the device clock (command 502).
+    /// Creates a date-time the way a device reports it, checking the day against 1 to 31
+    /// only.
     ///
-    /// Returns `None` when the text has another shape or a field is out of range.
-    pub fn parse_device(text: &str) -> Option<Self> {
-        let (date, time) = text.trim().split_once(',')?;
-        Self::parse_parts(date, time)
+    /// A device clock set to a day past the month's end, such as `2024-02-30`, keeps and
+    /// reports that day, so replies are read with this constructor. Values built by a caller
+    /// go through [`DateTime::new`], which also checks the month length.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`InvalidArgument::OutOfRange`] naming the first field outside its range.
+    pub fn new_lenient(
+        year: u16,
+        month: u8,
+        day: u8,
+        hour: u8,
+        minute: u8,
+        second: u8,
+    ) -> Result<Self, InvalidArgument> {
+        check("year", year.into(), 1970, 9999, "1970 to 9999")?;
+        check("month", month.into(), 1, 12, "1 to 12")?;
+        check("day", day.into(), 1, 31, "1 to 31")?;
+        check("hour", hour.into(), 0, 23, "0 to 23")?;
+        check("minute", minute.into(), 0, 59, "0 to 59")?;
+        check("second", second.into(), 0, 59, "0 to 59")?;
+        Ok(DateTime {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+        })
     }
 
-    /// Parses a date `yyyy-MM-dd` and a time `HH:mm:ss` given separately.
+    /// Parses `yyyy-MM-dd,HH:mm:ss` from a device reply, such as the clock (command 502).
+    ///
+    /// The day is checked against 1 to 31 only, as [`DateTime::new_lenient`] does, so a
+    /// clock showing `2024-02-30` keeps that day. Returns `None` when the text has another
+    /// shape or a field is out of that range.
+    pub fn parse_device(text: &str) -> Option<Self> {
+        let (date, time) = text.trim().split_once(',')?;
+        let (year, month, day, hour, minute, second) = split_fields(date, time)?;
+        DateTime::new_lenient(year, month, day, hour, minute, second).ok()
+    }
+
+    /// Parses a date `yyyy-MM-dd` and a time `HH:mm:ss` given separately, with the checks
+    /// of [`DateTime::new`].
+    ///
+    /// Returns `None` when either text has another shape or the date does not exist.
     pub fn parse_parts(date: &str, time: &str) -> Option<Self> {
-        let mut date_fields = date.split('-');
-        let year = date_fields.next()?.parse().ok()?;
-        let month = date_fields.next()?.parse().ok()?;
-        let day = date_fields.next()?.parse().ok()?;
-        let mut time_fields = time.split(':');
-        let hour = time_fields.next()?.parse().ok()?;
-        let minute = time_fields.next()?.parse().ok()?;
-        let second = time_fields.next()?.parse().ok()?;
-        if date_fields.next().is_some() || time_fields.next().is_some() {
-            return None;
-        }
+        let (year, month, day, hour, minute, second) = split_fields(date, time)?;
         DateTime::new(year, month, day, hour, minute, second).ok()
     }
 
@@ -184,6 +216,22 @@ impl Serialize for DateTime {
     }
 }
 
+/// Splits `yyyy-MM-dd` and `HH:mm:ss` into numbers without checking their ranges.
+fn split_fields(date: &str, time: &str) -> Option<(u16, u8, u8, u8, u8, u8)> {
+    let mut date_fields = date.split('-');
+    let year = date_fields.next()?.parse().ok()?;
+    let month = date_fields.next()?.parse().ok()?;
+    let day = date_fields.next()?.parse().ok()?;
+    let mut time_fields = time.split(':');
+    let hour = time_fields.next()?.parse().ok()?;
+    let minute = time_fields.next()?.parse().ok()?;
+    let second = time_fields.next()?.parse().ok()?;
+    if date_fields.next().is_some() || time_fields.next().is_some() {
+        return None;
+    }
+    Some((year, month, day, hour, minute, second))
+}
+
 /// Checks `day` against the length of `month`, which is already known to be 1 to 12.
 fn check_day(year: u16, month: u8, day: u8) -> Result<(), InvalidArgument> {
     let last = days_in_month(year.into(), month);
@@ -277,7 +325,49 @@ mod tests {
                 "{year}-{month}-{day}"
             );
         }
-        assert_eq!(DateTime::parse_device("2018-02-31,00:00:00"), None);
+        assert_eq!(DateTime::parse_parts("2018-02-31", "00:00:00"), None);
+    }
+
+    #[test]
+    fn device_reply_keeps_day_past_month_end() {
+        let parsed = DateTime::parse_device("2018-02-31,12:05:09").unwrap();
+        assert_eq!(parsed.year, 2018);
+        assert_eq!(parsed.month, 2);
+        assert_eq!(parsed.day, 31);
+        assert_eq!((parsed.hour, parsed.minute, parsed.second), (12, 5, 9));
+        assert_eq!(alloc::format!("{parsed}"), "2018-02-31,12:05:09");
+        assert_eq!(DateTime::new_lenient(2018, 2, 31, 12, 5, 9), Ok(parsed));
+    }
+
+    #[test]
+    fn lenient_constructor_still_checks_ranges() {
+        for (month, day) in [(2, 0), (2, 32), (4, 32)] {
+            let error = DateTime::new_lenient(2024, month, day, 0, 0, 0).unwrap_err();
+            assert!(
+                matches!(error, InvalidArgument::OutOfRange { field: "day", .. }),
+                "{month}-{day}: {error}"
+            );
+        }
+        let error = DateTime::new_lenient(2024, 13, 1, 0, 0, 0).unwrap_err();
+        assert!(matches!(
+            error,
+            InvalidArgument::OutOfRange { field: "month", .. }
+        ));
+        assert_eq!(DateTime::parse_device("2024-02-32,00:00:00"), None);
+    }
+
+    #[test]
+    fn strict_constructor_rejects_what_lenient_accepts() {
+        assert!(DateTime::new_lenient(2024, 2, 30, 12, 0, 0).is_ok());
+        let error = DateTime::new(2024, 2, 30, 12, 0, 0).unwrap_err();
+        assert_eq!(
+            error,
+            InvalidArgument::OutOfRange {
+                field: "day",
+                value: alloc::string::String::from("30"),
+                expected: "1 to 29 in February of a leap year",
+            }
+        );
     }
 
     #[test]

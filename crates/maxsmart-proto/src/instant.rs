@@ -37,13 +37,17 @@ impl Instant {
     ///
     /// Saturates: an instant beyond what the platform's clock can represent, such as a
     /// deadline derived from a timeout of 10^19 seconds, maps to [`FAR_FUTURE`] after
-    /// `origin`, or to `origin` itself when even that does not fit.
+    /// `origin`. When even that does not fit, it maps to the latest instant the platform
+    /// can represent, which is never earlier than `origin`.
     #[cfg(feature = "std")]
     pub fn to_std(self, origin: std::time::Instant) -> std::time::Instant {
-        origin
-            .checked_add(self.0)
-            .or_else(|| origin.checked_add(FAR_FUTURE))
-            .unwrap_or(origin)
+        if let Some(instant) = origin.checked_add(self.0) {
+            return instant;
+        }
+        if let Some(instant) = origin.checked_add(FAR_FUTURE) {
+            return instant;
+        }
+        latest_after(origin, FAR_FUTURE)
     }
 
     /// Returns the time elapsed since the origin.
@@ -71,6 +75,26 @@ impl Sub<Instant> for Instant {
     fn sub(self, rhs: Instant) -> Duration {
         self.saturating_duration_since(rhs)
     }
+}
+
+/// Returns the latest instant from `origin` to `origin + limit` that the platform can
+/// represent, given that `origin + limit` itself cannot be.
+///
+/// Bisects the offset, so it takes at most about 64 steps for offsets up to [`FAR_FUTURE`].
+#[cfg(feature = "std")]
+fn latest_after(origin: std::time::Instant, limit: Duration) -> std::time::Instant {
+    // `fits` can always be added to `origin`, and `too_far` never can.
+    let mut fits = Duration::ZERO;
+    let mut too_far = limit;
+    while too_far - fits > Duration::from_nanos(1) {
+        let middle = fits + (too_far - fits) / 2;
+        if origin.checked_add(middle).is_some() {
+            fits = middle;
+        } else {
+            too_far = middle;
+        }
+    }
+    origin + fits
 }
 
 /// Serializes as the time since the origin, the way serde writes a [`Duration`].
@@ -105,6 +129,34 @@ mod tests {
         let late = Instant::from_elapsed(Duration::from_secs(3));
         assert_eq!(late - early, Duration::from_secs(2));
         assert_eq!(early - late, Duration::ZERO);
+    }
+
+    #[cfg(feature = "std")]
+    #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "a real instant is the input under test"
+    )]
+    fn far_deadline_near_clock_end_stays_ahead() {
+        let mut origin = std::time::Instant::now();
+        // Moves `origin` to within a nanosecond of the latest representable instant.
+        let mut step = FAR_FUTURE;
+        while step > Duration::ZERO {
+            match origin.checked_add(step) {
+                Some(later) => {
+                    origin = later;
+                    step = step.saturating_mul(2);
+                }
+                None => step /= 2,
+            }
+        }
+        let origin = origin - FAR_FUTURE / 2;
+        assert!(origin.checked_add(FAR_FUTURE).is_none());
+
+        let deadline = Instant::from_elapsed(Duration::MAX).to_std(origin);
+        assert!(deadline > origin);
+        assert_eq!(deadline.checked_add(Duration::from_nanos(1)), None);
+        assert!(deadline - origin >= FAR_FUTURE / 2);
     }
 
     #[cfg(feature = "std")]

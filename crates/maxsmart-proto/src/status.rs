@@ -26,6 +26,7 @@ use serde_json::Value;
 
 use crate::error::ParseError;
 use crate::json;
+use crate::port::PortSelector;
 use crate::quirks::{Quirk, QuirkLog, report_quirk};
 
 /// How integer watt values in a status payload are to be read.
@@ -80,6 +81,19 @@ impl Status {
     /// Returns the summed power of every port that reported a value, in watts.
     pub fn total_watts(&self) -> f64 {
         self.ports.iter().filter_map(|port| port.watts).sum()
+    }
+
+    /// Returns whether the selected port is switched to `on`, or for
+    /// [`PortSelector::All`] whether every port is.
+    ///
+    /// A status without ports, or without the selected port, never shows the state.
+    pub fn shows_state(&self, port: PortSelector, on: bool) -> bool {
+        match port {
+            PortSelector::All => {
+                !self.ports.is_empty() && self.ports.iter().all(|entry| entry.on == on)
+            }
+            PortSelector::One(number) => self.port(number).is_some_and(|entry| entry.on == on),
+        }
     }
 }
 
@@ -342,6 +356,39 @@ mod tests {
     use crate::http::parse_reply;
     use crate::v3;
     use serde_json::json;
+
+    fn states(on: &[bool]) -> Status {
+        Status {
+            ports: on
+                .iter()
+                .zip(1..)
+                .map(|(&on, port)| PortStatus {
+                    port,
+                    on,
+                    watts: None,
+                    amps: None,
+                })
+                .collect(),
+            watt_format: WattFormat::Milliwatts,
+        }
+    }
+
+    #[test]
+    fn shows_state_of_one_port() {
+        let status = states(&[true, false]);
+        assert!(status.shows_state(PortSelector::One(1), true));
+        assert!(!status.shows_state(PortSelector::One(1), false));
+        assert!(status.shows_state(PortSelector::One(2), false));
+        assert!(!status.shows_state(PortSelector::One(3), false));
+        assert!(!status.shows_state(PortSelector::One(0), true));
+    }
+
+    #[test]
+    fn shows_state_of_every_port() {
+        assert!(states(&[true, true]).shows_state(PortSelector::All, true));
+        assert!(!states(&[true, false]).shows_state(PortSelector::All, true));
+        assert!(!states(&[]).shows_state(PortSelector::All, false));
+    }
 
     fn http_status(body: &[u8]) -> Status {
         let data = parse_reply(body, 511).unwrap();

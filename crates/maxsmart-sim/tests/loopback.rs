@@ -182,11 +182,21 @@ async fn request_log_keeps_only_the_newest_entries() {
     let device = SimDevice::start(SimConfig::new(Profile::Strip511).request_log_limit(2))
         .await
         .unwrap();
-    for _ in 0..3 {
-        let reply = udp_request(device.udp_addr(), "00dv=all;").await;
-        assert!(reply.contains("SWW6"), "{reply}");
-    }
-    assert_eq!(device.requests().len(), 2);
+    let status = r#"V3{"sn":"SWW6000000000004","cmd":90}"#;
+    let switch = r#"V3{"sn":"SWW6000000000004","cmd":20,"port":1,"state":1}"#;
+    let discovery = udp_request(device.udp_addr(), "00dv=all;").await;
+    assert!(discovery.contains("SWW6"), "{discovery}");
+    let reply = udp_request(device.udp_addr(), status).await;
+    assert!(reply.contains(r#""response":90"#), "{reply}");
+    let reply = udp_request(device.udp_addr(), switch).await;
+    assert!(reply.contains(r#""response":20"#), "{reply}");
+
+    let log = device.requests();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].raw, status);
+    assert_eq!(log[0].cmd, Some(90));
+    assert_eq!(log[1].raw, switch);
+    assert_eq!(log[1].cmd, Some(20));
     device.stop().await;
 
     let silent = SimDevice::start(SimConfig::new(Profile::Strip511).request_log_limit(0))

@@ -44,8 +44,12 @@ impl<R: Runtime> Device<R> {
     ///
     /// Switches made through this handle raise no [`PollEvent::PortSwitched`] event, because
     /// [`Device::switch`] already returns the confirmed status and polling takes it as the
-    /// new baseline. Power changes after such a switch still raise events. Switches made
-    /// elsewhere (a button, the app, another client) raise events as usual.
+    /// new baseline. The exception is a switch with verification off
+    /// ([`VerifyPolicy::checks`](maxsmart_proto::machine::VerifyPolicy::checks) 0) whose one
+    /// status read still shows the old state: polling keeps its baseline then, and the next
+    /// poll that sees the change raises the event. Power changes after a switch still raise
+    /// events. Switches made elsewhere (a button, the app, another client) raise events as
+    /// usual.
     ///
     /// When the polling task ends without [`Device::stop_polling`] or [`Device::close`]
     /// (its runtime dropped it, or it panicked), every stream receives a
@@ -53,13 +57,19 @@ impl<R: Runtime> Device<R> {
     /// logged, and polling goes on.
     pub async fn start_polling(&self, config: PollConfig) {
         self.stop_polling().await;
+        // The task names the device in events from its start, even when it ends while
+        // waiting for its first turn at the context lock.
+        let (device, serial) = {
+            let context = self.shared.context.lock().await;
+            (operation::target(&context), context.serial.clone())
+        };
         let (sender, receiver) = mpsc::unbounded();
         *self.shared.lock_poll_control() = Some(sender);
         let shared = Arc::clone(&self.shared);
         let span = self.shared.span.clone();
         self.tasks.spawn(
             &self.shared.runtime,
-            poll_loop(shared, config, receiver).instrument(span),
+            poll_loop(shared, config, receiver, device, serial).instrument(span),
         );
         tracing::debug!(parent: &self.shared.span, "polling started");
     }
@@ -107,16 +117,13 @@ async fn poll_loop<R: Runtime>(
     shared: Arc<Shared<R>>,
     config: PollConfig,
     control: mpsc::UnboundedReceiver<PollControl>,
+    device: SocketAddr,
+    serial: Option<String>,
 ) {
-    let mut generation = shared.generation.load(Ordering::Acquire);
-    let (mut poller, device, serial) = {
-        let context = shared.context.lock().await;
-        let poller = Poller::new(&context, config, shared.clock.now());
-        (poller, operation::target(&context), context.serial.clone())
-    };
-    if let Some(snapshot) = shared.events.latest() {
-        poller.set_baseline(snapshot.status);
-    }
+    // The guard exists before the first await, so the streams end even when the task is
+    // dropped while it waits for the context lock below.
+    // NOTE: a task dropped before its first poll never runs this body, so no guard ends
+    // the streams in that case.
     let mut guard = EndGuard {
         events: &shared.events,
         poll_control: &shared.poll_control,
@@ -124,6 +131,16 @@ async fn poll_loop<R: Runtime>(
         device,
         serial,
     };
+    let mut generation = shared.generation.load(Ordering::Acquire);
+    let mut poller = {
+        let context = shared.context.lock().await;
+        guard.device = operation::target(&context);
+        guard.serial.clone_from(&context.serial);
+        Poller::new(&context, config, shared.clock.now())
+    };
+    if let Some(snapshot) = shared.events.latest() {
+        poller.set_baseline(snapshot.status);
+    }
     let mut events = Vec::new();
     loop {
         let due = shared.clock.to_std(poller.next_poll());
@@ -162,6 +179,9 @@ async fn poll_loop<R: Runtime>(
             &mut |_| {},
         )
         .await;
+        // Stored under the lock, so a status read or switch waiting for it stores its newer
+        // status after this one.
+        store_latest(&shared.events, &events);
         drop(context);
         match result {
             Ok(()) => {}
@@ -189,17 +209,22 @@ fn apply(poller: &mut Poller, message: PollControl, now: maxsmart_proto::Instant
     }
 }
 
-/// Delivers the events of one poll, after updating the snapshot.
-fn publish<R: Runtime>(shared: &Shared<R>, guard: &EndGuard<'_>, events: &mut Vec<PollEvent>) {
-    // The snapshot changes before the change events go out, so a consumer that reacts to
-    // an event reads a snapshot at least as new.
+/// Stores the status of the last successful poll among `events` as the latest snapshot.
+///
+/// This runs before the events go out, so a consumer that reacts to an event reads a
+/// snapshot at least as new.
+fn store_latest(hub: &EventHub, events: &[PollEvent]) {
     let polled = events.iter().rev().find_map(|kind| match kind {
         PollEvent::Polled { status, .. } => Some(status.clone()),
         _ => None,
     });
     if let Some(status) = polled {
-        shared.events.set_latest(status);
+        hub.set_latest(status);
     }
+}
+
+/// Delivers the events of one poll, whose snapshot [`store_latest`] already stored.
+fn publish<R: Runtime>(shared: &Shared<R>, guard: &EndGuard<'_>, events: &mut Vec<PollEvent>) {
     for kind in events.drain(..) {
         if let PollEvent::PollFailed { error, .. } = &kind {
             tracing::debug!(%error, "poll failed");

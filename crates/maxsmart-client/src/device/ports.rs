@@ -15,12 +15,7 @@ impl<R: Runtime> Device<R> {
     ///
     /// Returns [`Error`] when the device does not reply or its reply is invalid.
     pub async fn status(&self) -> Result<Status, Error> {
-        let status = self
-            .shared
-            .run(|context| Ok::<_, InvalidArgument>(context.read_status()))
-            .await?;
-        self.shared.events.set_latest(status.clone());
-        Ok(status)
+        self.shared.read_status().await
     }
 
     /// Reads the state, watts and amps of one port, numbered from 1.
@@ -78,12 +73,12 @@ impl<R: Runtime> Device<R> {
     /// Returns [`Error::InvalidArgument`] for a port the device lacks, without sending
     /// anything, and [`Error::StateUnchanged`] when the state never changed.
     pub async fn switch(&self, port: PortSelector, on: bool) -> Result<Status, Error> {
-        let status = self
-            .shared
-            .run_status_command(|context| context.switch(port, on))
-            .await?;
-        self.shared.events.set_latest(status.clone());
-        Ok(status)
+        self.shared
+            .run_status_command(
+                |context| context.switch(port, on),
+                |status| status.shows_state(port, on),
+            )
+            .await
     }
 
     /// Switches one port on, numbered from 1.

@@ -139,9 +139,11 @@ fn decode_timer(arguments: &Value) -> Result<TimerSetting, ParseError> {
         Some(value) if !value.is_null() => value,
         _ => json::field(arguments, "Start", "json.start")?,
     };
+    // Requests keep the month-length check because only device replies are read leniently.
     let start = start_value
         .as_str()
-        .and_then(DateTime::parse_device)
+        .and_then(|text| text.trim().split_once(','))
+        .and_then(|(date, time)| DateTime::parse_parts(date, time))
         .ok_or_else(|| json::invalid("json.start", start_value, "yyyy-MM-dd,HH:mm:ss"))?;
     let delay = json::field(arguments, "delay", "json.delay")?;
     Ok(TimerSetting {

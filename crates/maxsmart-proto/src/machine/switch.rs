@@ -31,7 +31,8 @@ impl Default for VerifyPolicy {
 /// the requested state.
 ///
 /// The output is the status that confirmed the change, or the status after the command when
-/// verification is off. After the last failed check the result is
+/// verification is off. That unverified status may still show the old state, which
+/// [`Status::shows_state`] tells. After the last failed check the result is
 /// [`OperationError::StateUnchanged`].
 ///
 /// # Calling contract
@@ -75,12 +76,7 @@ impl Switch {
     }
 
     fn is_confirmed(&self, status: &Status) -> bool {
-        match self.port {
-            PortSelector::All => {
-                !status.ports.is_empty() && status.ports.iter().all(|p| p.on == self.on)
-            }
-            PortSelector::One(port) => status.port(port).is_some_and(|p| p.on == self.on),
-        }
+        status.shows_state(self.port, self.on)
     }
 
     fn start_check(&mut self) {
