@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use maxsmart_proto::machine::{
     DeviceContext, DiscoveryCollector, DiscoveryOptions, Initialise, InitialiseOptions, PollConfig,
-    PollEvent, Poller, Protocol, RetryPolicy, Transmit, TransportFailure,
+    PollEvent, Poller, Protocol, RetryPolicy, Transmit, TransportFailure, VerifyPolicy,
 };
 use maxsmart_proto::port::PortSelector;
 use maxsmart_proto::status::WattFormat;
@@ -428,4 +428,68 @@ fn plug_switch_all_switches_its_only_port() {
         .unwrap();
     assert!(status.ports[0].on);
     assert_eq!(net.devices[plug].model.switch_states(), [true]);
+}
+
+/// Returns the HTTP command number of every transmit, in order.
+fn http_commands(net: &VirtualNet) -> Vec<u16> {
+    net.sent
+        .iter()
+        .filter_map(|transmit| match transmit {
+            Transmit::Http { target, .. } => {
+                let query = target.split_once("cmd=")?.1;
+                let digits: String = query.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            }
+            Transmit::Udp { .. } => None,
+        })
+        .collect()
+}
+
+#[test]
+fn switch_lag_within_checks_is_verified() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip130, 28, Faults::none().switch_lag(2));
+    let context = context(&net, strip, Protocol::Http);
+    assert_eq!(context.verify, VerifyPolicy::default());
+    let status = net
+        .run(context.switch(PortSelector::One(4), true).unwrap())
+        .unwrap();
+    assert!(status.ports[3].on);
+    assert!(status.ports[3].watts.unwrap() > 0.0);
+    assert_eq!(http_commands(&net), [200, 511, 511, 511]);
+}
+
+#[test]
+fn switch_lag_beyond_checks_fails() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip130, 29, Faults::none().switch_lag(5));
+    let context = context(&net, strip, Protocol::Http);
+    let error = net
+        .run(context.switch(PortSelector::One(4), true).unwrap())
+        .unwrap_err();
+    assert_eq!(
+        error,
+        OperationError::StateUnchanged {
+            port: 4,
+            on: true,
+            checks: 3
+        }
+    );
+    assert_eq!(http_commands(&net), [200, 511, 511, 511]);
+    assert!(
+        net.devices[strip].model.switch_states()[3],
+        "the device switched, only its status reads lag"
+    );
+}
+
+#[test]
+fn v3_switch_lag_within_checks_is_verified() {
+    let mut net = VirtualNet::new();
+    let strip = net.add(Profile::Strip511, 30, Faults::none().switch_lag(2));
+    let context = context(&net, strip, Protocol::UdpV3);
+    let status = net
+        .run(context.switch(PortSelector::One(1), true).unwrap())
+        .unwrap();
+    assert!(status.ports[0].on);
+    assert_eq!(udp_sends(&net), 4, "one command and three status reads");
 }

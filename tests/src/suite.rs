@@ -67,6 +67,8 @@ macro_rules! suite {
                 failed_polls_are_events,
                 command_starts_a_burst,
                 own_switch_raises_no_event,
+                unverified_lagging_switch_raises_event,
+                verified_lagging_switch_raises_no_event,
                 panicking_callback_keeps_polling,
                 callbacks_until_removed,
                 latest_snapshot_follows_device,

@@ -47,6 +47,11 @@ pub struct Faults {
     pub refuse_connections: bool,
     /// Sends power readings as integers in whole watts.
     pub integer_watts: bool,
+    /// Number of status reads (HTTP 511 and 513, V3 90) after an acknowledged switch command
+    /// that still report the switch states from before the command. 0 applies switches at once.
+    pub switch_lag_reads: u32,
+    /// Acknowledges switch commands (HTTP 200, V3 20) without switching any port.
+    pub switch_ignored: bool,
 }
 
 /// One fault as named on the command line, such as `latency=200ms` or `truncated-json`.
@@ -84,6 +89,10 @@ pub enum Fault {
     RefuseConnections,
     /// `integer-watts`: power readings as whole-watt integers.
     IntegerWatts,
+    /// `switch-lag=N`: N status reads after a switch still show the old states.
+    SwitchLag(u32),
+    /// `switch-ignored`: switch commands acknowledged but not applied.
+    SwitchIgnored,
 }
 
 /// Names and one-line descriptions of every fault, for help texts.
@@ -131,6 +140,14 @@ pub const FAULT_HELP: &[(&str, &str)] = &[
         "integer-watts",
         "send power readings as integer whole watts",
     ),
+    (
+        "switch-lag=N",
+        "report the old switch states in the next N status reads after a switch",
+    ),
+    (
+        "switch-ignored",
+        "acknowledge switch commands without switching any port",
+    ),
 ];
 
 /// Default time a silent HTTP connection stays open, longer than the 10 s request limit of the
@@ -168,6 +185,8 @@ impl Faults {
             Fault::SilentClose => self.silent_close = true,
             Fault::RefuseConnections => self.refuse_connections = true,
             Fault::IntegerWatts => self.integer_watts = true,
+            Fault::SwitchLag(reads) => self.switch_lag_reads = reads,
+            Fault::SwitchIgnored => self.switch_ignored = true,
         }
     }
 
@@ -244,6 +263,17 @@ impl Faults {
     /// Sends power readings as integer whole watts.
     pub fn integer_watts(self) -> Self {
         self.with(Fault::IntegerWatts)
+    }
+
+    /// Makes the next `reads` status reads after each acknowledged switch command report the
+    /// switch states from before the command.
+    pub fn switch_lag(self, reads: u32) -> Self {
+        self.with(Fault::SwitchLag(reads))
+    }
+
+    /// Acknowledges switch commands without switching any port.
+    pub fn switch_ignored(self) -> Self {
+        self.with(Fault::SwitchIgnored)
     }
 
     /// Returns how long a silent HTTP connection stays open.
@@ -331,6 +361,11 @@ impl FromStr for Fault {
                 }
                 Fault::DropProbability(probability)
             }
+            "switch-lag" => Fault::SwitchLag(
+                needs_value()?
+                    .parse()
+                    .map_err(|_| invalid("expected a whole number of status reads"))?,
+            ),
             "silence-hold" => Fault::SilenceHold(duration()?),
             "late-datagrams" => Fault::LateDatagrams(duration()?),
             _ => {
@@ -349,6 +384,7 @@ impl fmt::Display for Fault {
         match self {
             Fault::Latency(delay) => write!(f, "latency={}ms", delay.as_millis()),
             Fault::DropEvery(every) => write!(f, "drop-every={every}"),
+            Fault::SwitchLag(reads) => write!(f, "switch-lag={reads}"),
             Fault::DropProbability(probability) => write!(f, "drop-probability={probability}"),
             Fault::SilenceHold(hold) => write!(f, "silence-hold={}ms", hold.as_millis()),
             Fault::LateDatagrams(delay) => write!(f, "late-datagrams={}ms", delay.as_millis()),
@@ -363,6 +399,7 @@ impl fmt::Display for Fault {
             Fault::SilentClose => f.write_str("silent-close"),
             Fault::RefuseConnections => f.write_str("refuse-connections"),
             Fault::IntegerWatts => f.write_str("integer-watts"),
+            Fault::SwitchIgnored => f.write_str("switch-ignored"),
         }
     }
 }
@@ -381,6 +418,7 @@ fn flag_fault(name: &str) -> Option<Fault> {
         "silent-close" => Fault::SilentClose,
         "refuse-connections" => Fault::RefuseConnections,
         "integer-watts" => Fault::IntegerWatts,
+        "switch-ignored" => Fault::SwitchIgnored,
         _ => return None,
     };
     Some(fault)
@@ -414,6 +452,10 @@ mod tests {
         );
         assert_eq!("drop-every=3".parse::<Fault>(), Ok(Fault::DropEvery(3)));
         assert_eq!("truncated-json".parse::<Fault>(), Ok(Fault::TruncatedJson));
+        assert_eq!("switch-lag=2".parse::<Fault>(), Ok(Fault::SwitchLag(2)));
+        assert_eq!("switch-ignored".parse::<Fault>(), Ok(Fault::SwitchIgnored));
+        let faults = Faults::none().with("switch-lag=4".parse().unwrap());
+        assert_eq!(faults.switch_lag_reads, 4);
     }
 
     #[test]
@@ -422,6 +464,9 @@ mod tests {
         assert!("latency=soon".parse::<Fault>().is_err());
         assert!("drop-probability=1.5".parse::<Fault>().is_err());
         assert!("truncated-json=1".parse::<Fault>().is_err());
+        assert!("switch-lag".parse::<Fault>().is_err());
+        assert!("switch-lag=-1".parse::<Fault>().is_err());
+        assert!("switch-ignored=1".parse::<Fault>().is_err());
         let error = "explode".parse::<Fault>().unwrap_err();
         assert!(error.to_string().contains("explode"));
     }

@@ -30,6 +30,7 @@ use clock::DeviceClock;
 use ports::Port;
 use schedule::Schedule;
 use stats::Statistics;
+use switch::SwitchLag;
 
 pub use http::MAX_NAME_CHARS;
 
@@ -92,6 +93,9 @@ pub struct DeviceModel {
     noise: Rng,
     fault_rng: Rng,
     datagrams_received: u64,
+    /// Switch states that status reads report instead of the real ones, set by the
+    /// `switch-lag` fault after a switch command.
+    switch_lag: Option<SwitchLag>,
 }
 
 impl DeviceModel {
@@ -119,6 +123,7 @@ impl DeviceModel {
             noise,
             fault_rng: Rng::new(seed ^ 0x5EED_FA17),
             datagrams_received: 0,
+            switch_lag: None,
         }
     }
 
@@ -167,7 +172,8 @@ impl DeviceModel {
         Ok(())
     }
 
-    /// Returns the switch state of every port, port 1 first.
+    /// Returns the real switch state of every port, port 1 first. The `switch-lag` fault can
+    /// make status replies report other states for a while.
     pub fn switch_states(&self) -> Vec<bool> {
         self.ports.iter().map(|port| port.on).collect()
     }

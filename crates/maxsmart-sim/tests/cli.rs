@@ -98,6 +98,8 @@ async fn help_lists_profiles_and_faults() {
         "truncated-json",
         "keep-alive-refusal",
         "integer-watts",
+        "switch-lag=N",
+        "switch-ignored",
     ] {
         assert!(help.contains(name), "{name} missing from help");
     }

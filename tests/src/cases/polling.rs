@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use futures::stream::select_all;
-use maxsmart_client::{Device, Event, EventStream, PollConfig, PollEvent, Runtime};
+use maxsmart_client::{
+    Device, Event, EventStream, PollConfig, PollEvent, Runtime, Status, VerifyPolicy,
+};
 use maxsmart_sim::{Faults, Profile, SimConfig};
 
 use crate::bound::within;
@@ -204,6 +206,103 @@ pub async fn own_switch_raises_no_event<R: Runtime>(runtime: R) {
     })
     .await;
     assert_eq!(pressed.kind, PollEvent::PortSwitched { port: 2, on: true });
+    device.close().await;
+    sim.stop().await;
+}
+
+/// Reads `stream` until a poll shows port 1 on and returns every event up to and including
+/// that poll.
+async fn events_until_port_1_on<R: Runtime>(
+    runtime: &R,
+    stream: &mut EventStream,
+) -> Vec<PollEvent> {
+    let shows_port_1_on = |status: &Status| status.ports.first().is_some_and(|port| port.on);
+    within(runtime, EVENT_BOUND, async {
+        let mut seen = Vec::new();
+        loop {
+            let event = stream.next().await.expect("event stream ended early");
+            let done =
+                matches!(&event.kind, PollEvent::Polled { status, .. } if shows_port_1_on(status));
+            seen.push(event.kind);
+            if done {
+                return seen;
+            }
+        }
+    })
+    .await
+}
+
+/// Returns the switch events among `events`.
+fn switch_events(events: &[PollEvent]) -> Vec<&PollEvent> {
+    events
+        .iter()
+        .filter(|kind| matches!(kind, PollEvent::PortSwitched { .. }))
+        .collect()
+}
+
+/// With verification off, a switch whose one status read still shows the old state is not
+/// taken as the polling baseline, so the first poll that reads the new state raises the event.
+pub async fn unverified_lagging_switch_raises_event<R: Runtime>(runtime: R) {
+    let config = crate::loopback_config(Profile::Strip130).faults(Faults::none().switch_lag(1));
+    let sim = Sim::start(config).await;
+    let unverified = VerifyPolicy {
+        checks: 0,
+        ..crate::VERIFY
+    };
+    let device = sim
+        .builder(runtime.clone())
+        .verify(unverified)
+        .polling(POLL)
+        .connect()
+        .await
+        .unwrap();
+    let mut events = device.events();
+    next_matching(&runtime, &mut events, |kind| {
+        matches!(kind, PollEvent::Polled { .. })
+    })
+    .await;
+
+    let unconfirmed = device.turn_on(1).await.unwrap();
+    assert!(
+        !unconfirmed.ports[0].on,
+        "the lagging device reported the old state to the switch"
+    );
+    assert!(sim.switch_states()[0], "the device itself switched at once");
+
+    let seen = events_until_port_1_on(&runtime, &mut events).await;
+    assert_eq!(
+        switch_events(&seen),
+        [&PollEvent::PortSwitched { port: 1, on: true }],
+        "{seen:?}"
+    );
+    device.close().await;
+    sim.stop().await;
+}
+
+/// With verification on, a switch that shows only on a later check is still the polling
+/// baseline, so the client's own switch raises no switch event.
+pub async fn verified_lagging_switch_raises_no_event<R: Runtime>(runtime: R) {
+    let config = crate::loopback_config(Profile::Strip130).faults(Faults::none().switch_lag(1));
+    let (sim, device) = polled(&runtime, config).await;
+    let mut events = device.events();
+    next_matching(&runtime, &mut events, |kind| {
+        matches!(kind, PollEvent::Polled { .. })
+    })
+    .await;
+
+    let confirmed = device.turn_on(1).await.unwrap();
+    assert!(confirmed.ports[0].on);
+
+    let mut seen = events_until_port_1_on(&runtime, &mut events).await;
+    // Two more polls of the burst, in case a late event trails the first poll.
+    for _ in 0..2 {
+        let poll = next_matching(&runtime, &mut events, |kind| {
+            matches!(kind, PollEvent::Polled { .. })
+        })
+        .await;
+        seen.push(poll.kind);
+    }
+    assert_eq!(switch_events(&seen), [] as [&PollEvent; 0], "{seen:?}");
     device.close().await;
     sim.stop().await;
 }

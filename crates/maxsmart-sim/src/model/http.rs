@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::args::{self, ArgError};
 use super::json::{ObjectWriter, envelope};
-use super::ports::{self, Reading};
+use super::ports;
 use super::request::{self, Args};
 use super::stats::Granularity;
 use super::{DeviceModel, Outcome, config, switch};
@@ -99,7 +99,7 @@ fn run_command(
             Ok(None)
         }
         124 => Ok(Some(hardware_ids(model))),
-        200 => switch::switch(model, args),
+        200 => switch::switch(model, args, faults),
         201 => rename(model, args),
         202 => config::set_master_slave(model, args),
         204 => config::set_timer(model, args),
@@ -171,11 +171,8 @@ fn clock(model: &DeviceModel, now: Timestamp) -> String {
 
 /// Builds the cmd 511 `data` object: `watt`, `amp`, `switch` in the profile's format.
 fn status(model: &mut DeviceModel, faults: &Faults) -> String {
-    let readings: Vec<Reading> = model
-        .ports
-        .iter()
-        .map(|port| ports::read(port, &mut model.noise))
-        .collect();
+    let states = switch::reported_states(model);
+    let readings = switch::read_ports(model, &states);
     let format = model.profile.reading_format();
     ObjectWriter::new()
         .field(
@@ -183,20 +180,21 @@ fn status(model: &mut DeviceModel, faults: &Faults) -> String {
             &ports::encode_watts(&readings, format, faults.integer_watts),
         )
         .field("amp", &ports::encode_amps(&readings, format))
-        .field("switch", &switch_array(model))
+        .field("switch", &switch_array(&states))
         .finish()
 }
 
 /// Builds the cmd 513 `data` object.
-fn switch_states(model: &DeviceModel) -> String {
+fn switch_states(model: &mut DeviceModel) -> String {
+    let states = switch::reported_states(model);
     ObjectWriter::new()
-        .field("switch", &switch_array(model))
+        .field("switch", &switch_array(&states))
         .finish()
 }
 
 /// Returns the switch states as 0 and 1.
-fn switch_array(model: &DeviceModel) -> Vec<u8> {
-    model.ports.iter().map(|port| u8::from(port.on)).collect()
+fn switch_array(states: &[bool]) -> Vec<u8> {
+    states.iter().map(|on| u8::from(*on)).collect()
 }
 
 /// Runs cmd 510: statistics of `type` 0 (hourly), 1 (daily) or 2 (monthly).

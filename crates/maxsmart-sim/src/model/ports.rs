@@ -65,9 +65,9 @@ pub(crate) fn default_port_name(number: usize) -> String {
     format!("PORT{number}")
 }
 
-/// Takes one noisy reading of `port`.
-pub(crate) fn read(port: &Port, rng: &mut Rng) -> Reading {
-    if !port.on {
+/// Takes one noisy reading of `port` as it draws with its switch `on` or off.
+pub(crate) fn read(port: &Port, on: bool, rng: &mut Rng) -> Reading {
+    if !on {
         return Reading {
             watts: 0.0,
             amps: 0.0,
@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn off_port_reads_exactly_zero() {
         let mut rng = Rng::new(1);
-        let reading = read(&port(false, 100.0), &mut rng);
+        let reading = read(&port(false, 100.0), false, &mut rng);
         assert_eq!(reading.watts, 0.0);
         assert_eq!(reading.amps, 0.0);
     }
@@ -168,7 +168,7 @@ mod tests {
     fn on_port_reads_near_load() {
         let mut rng = Rng::new(1);
         for _ in 0..100 {
-            let reading = read(&port(true, 100.0), &mut rng);
+            let reading = read(&port(true, 100.0), true, &mut rng);
             assert!((98.0..=102.0).contains(&reading.watts), "{}", reading.watts);
             assert!(reading.amps > 0.4);
         }

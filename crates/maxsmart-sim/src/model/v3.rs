@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::args::{self, ArgError};
 use super::json::{ObjectWriter, envelope};
-use super::ports::{self, Reading};
+use super::ports;
 use super::request::Args;
 use super::{DeviceModel, Outcome, switch};
 use crate::fault::Faults;
@@ -38,7 +38,7 @@ pub(super) fn handle(model: &mut DeviceModel, cmd: u16, args: Args, faults: &Fau
         Err(ArgError::Rejected("always-400 fault"))
     } else {
         match cmd {
-            20 => switch::switch(model, &args),
+            20 => switch::switch(model, &args, faults),
             90 => Ok(Some(status(model, faults))),
             _ => Err(ArgError::Rejected("V3 command not supported")),
         }
@@ -67,12 +67,9 @@ pub(super) fn handle(model: &mut DeviceModel, cmd: u16, args: Args, faults: &Fau
 
 /// Builds the cmd 90 `data` object in milli-units, key order `switch`, `watt`, `amp`.
 fn status(model: &mut DeviceModel, faults: &Faults) -> String {
-    let readings: Vec<Reading> = model
-        .ports
-        .iter()
-        .map(|port| ports::read(port, &mut model.noise))
-        .collect();
-    let switches: Vec<u8> = model.ports.iter().map(|port| u8::from(port.on)).collect();
+    let states = switch::reported_states(model);
+    let readings = switch::read_ports(model, &states);
+    let switches: Vec<u8> = states.iter().map(|on| u8::from(*on)).collect();
     ObjectWriter::new()
         .field("switch", &switches)
         .field(
