@@ -51,7 +51,7 @@ pub use switch::{Switch, VerifyPolicy};
 use crate::error::OperationError;
 use crate::instant::Instant;
 
-/// Something a machine asks the runtime to send.
+/// A message a machine hands to the runtime to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Transmit {
     /// An HTTP `GET` of `target` on a new connection to `to`.
@@ -84,7 +84,7 @@ pub enum Input<'a> {
     HttpFailed {
         /// The address the request went to.
         from: SocketAddr,
-        /// What went wrong.
+        /// The failure.
         failure: TransportFailure,
     },
     /// A UDP datagram.
@@ -105,7 +105,7 @@ pub struct RetryPolicy {
     pub attempts: u32,
     /// The pause before the first retry; each later pause doubles.
     pub backoff: Duration,
-    /// The longest pause between two attempts.
+    /// The maximum pause between two attempts.
     pub max_backoff: Duration,
 }
 
@@ -133,7 +133,7 @@ impl Default for RetryPolicy {
 
 /// A request-reply operation driven by a runtime. See the [module docs](self) for the loop.
 pub trait Operation {
-    /// What the operation yields on success.
+    /// The value the operation yields on success.
     type Output;
 
     /// Returns the next message to send, or `None` when nothing is to be sent now.

@@ -274,7 +274,7 @@ pub(crate) fn parse_status_logged(
 ///
 /// # Errors
 ///
-/// Returns [`ParseError`] when the array is missing or holds something other than 0 and 1.
+/// Returns [`ParseError`] when the array is missing or contains something other than 0 and 1.
 pub fn parse_switch_states(data: Option<&Value>) -> Result<Vec<bool>, ParseError> {
     let data = data.ok_or(ParseError::MissingField { field: "data" })?;
     json::array(data, "switch", "data.switch")?
