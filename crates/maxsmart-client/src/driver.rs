@@ -21,7 +21,7 @@ const DATAGRAM_BUFFER: usize = 4096;
 type HttpFuture =
     Pin<Box<dyn Future<Output = (SocketAddr, Result<Bytes, TransportFailure>)> + Send>>;
 
-/// What ended one wait of the loop.
+/// The event that ended one wait of the loop.
 enum Event {
     Http(SocketAddr, Result<Bytes, TransportFailure>),
     Datagram(usize, SocketAddr),
@@ -144,7 +144,7 @@ async fn wait<R: Runtime>(
     .await
 }
 
-/// Why driving an operation stopped without its output.
+/// The reason driving an operation stopped without its output.
 #[derive(Debug)]
 pub(crate) enum DriveError {
     /// The state machine failed.

@@ -30,9 +30,9 @@ impl DateTime {
     ///
     /// # Errors
     ///
-    /// Returns [`InvalidArgument::OutOfRange`] naming the first field outside its range. Days
-    /// are checked against the length of the month in the Gregorian calendar, so
-    /// February 29 exists in leap years only.
+    /// Returns [`InvalidArgument::OutOfRange`] naming the first field outside its range, as
+    /// [`DateTime::new_lenient`] checks them, then a day past the end of its month in the
+    /// Gregorian calendar, so February 29 exists in leap years only.
     pub fn new(
         year: u16,
         month: u8,
@@ -41,20 +41,9 @@ impl DateTime {
         minute: u8,
         second: u8,
     ) -> Result<Self, InvalidArgument> {
-        check("year", year.into(), 1970, 9999, "1970 to 9999")?;
-        check("month", month.into(), 1, 12, "1 to 12")?;
+        let value = DateTime::new_lenient(year, month, day, hour, minute, second)?;
         check_day(year, month, day)?;
-        check("hour", hour.into(), 0, 23, "0 to 23")?;
-        check("minute", minute.into(), 0, 59, "0 to 59")?;
-        check("second", second.into(), 0, 59, "0 to 59")?;
-        Ok(DateTime {
-            year,
-            month,
-            day,
-            hour,
-            minute,
-            second,
-        })
+        Ok(value)
     }
 
     /// Creates a date-time the way a device reports it, checking the day against 1 to 31

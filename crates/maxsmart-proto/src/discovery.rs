@@ -2,7 +2,7 @@
 //!
 //! The request is a short ASCII string such as `00dv=all;`. A dated form
 //! `00dv=all,2018-10-07,10:48:42,13;` also sets the device clock, so plain discovery is the
-//! default. Each device answers with one JSON datagram, `{"response":0,"data":{...}}`, sent
+//! default. Each device replies with one JSON datagram, `{"response":0,"data":{...}}`, sent
 //! from its port 8888 to the requester. The reply carries no IP address: the caller takes it
 //! from the datagram's source.
 
@@ -33,7 +33,7 @@ pub enum Selector {
 pub struct DiscoveryRequest {
     /// `dv` or `sw`.
     pub selector: Selector,
-    /// The date and time to set on every device that answers; `None` leaves clocks alone.
+    /// The date and time to set on every device that replies; `None` leaves clocks alone.
     pub clock: Option<ClockSetting>,
 }
 

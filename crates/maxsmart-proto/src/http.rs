@@ -190,10 +190,10 @@ impl Envelope {
     }
 }
 
-/// Why a reply did not yield data.
+/// The reason a reply did not yield data.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReplyError {
-    /// The reply could not be decoded or answers another command.
+    /// The reply could not be decoded or belongs to another command.
     #[error(transparent)]
     Parse(#[from] ParseError),
     /// The device reported a failure code.

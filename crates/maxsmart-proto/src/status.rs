@@ -29,7 +29,7 @@ use crate::json;
 use crate::port::PortSelector;
 use crate::quirks::{Quirk, QuirkLog, report_quirk};
 
-/// How integer watt values in a status payload are to be read.
+/// The encoding of watt values in a status payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WattFormat {

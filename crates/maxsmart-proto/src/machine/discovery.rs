@@ -78,7 +78,7 @@ pub struct DiscoveryCollector {
     output_taken: bool,
     /// Datagrams from a target's IP address that were not discovery replies.
     undecodable: u32,
-    /// Why the last of those datagrams could not be decoded.
+    /// The decoding error of the last of those datagrams.
     last_decode_error: Option<ParseError>,
 }
 
@@ -160,7 +160,7 @@ impl DiscoveryCollector {
             Some(index) => {
                 let entry = &mut self.found[index];
                 if entry.address != address {
-                    tracing::debug!(serial = %reply.serial, %address, "device answered from a new address");
+                    tracing::debug!(serial = %reply.serial, %address, "device replied from a new address");
                 }
                 entry.address = address;
                 entry.reply = reply;

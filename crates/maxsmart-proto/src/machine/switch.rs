@@ -8,7 +8,7 @@ use crate::instant::Instant;
 use crate::port::PortSelector;
 use crate::status::Status;
 
-/// How a switch command is verified.
+/// The verification settings of a switch command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct VerifyPolicy {
     /// How many times the state is read back; 0 skips verification.
